@@ -1,0 +1,3 @@
+"""Deployer: offline rostering for police and emergency-service deployments."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,40 @@
+"""Staff requests and planner preferences: wishes the roster honours when it can."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from deployer.domain.errors import require
+
+
+class RequestKind(StrEnum):
+    """What the person asks for."""
+
+    DAY_OFF = "day off"
+    SHIFT_OFF = "shift off"
+    SHIFT_ON = "shift on"
+    CITY = "preferred city"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRequest:
+    """A weighted wish: not to work a day or shift, to work a shift, or to work in a city."""
+
+    service_number: str
+    kind: RequestKind
+    day: date | None = None
+    shift_label: str | None = None
+    city: str | None = None
+    weight: int = 1
+
+    def __post_init__(self) -> None:
+        record = f"request of {self.service_number}"
+        require(self.weight >= 0, record, "weight", "is negative")
+        if self.kind is RequestKind.CITY:
+            require(bool(self.city), record, "city", "is required for a city preference")
+        else:
+            require(self.day is not None, record, "day", f"is required for a {self.kind} request")
+        if self.kind in (RequestKind.SHIFT_OFF, RequestKind.SHIFT_ON):
+            require(bool(self.shift_label), record, "shift", f"is required for a {self.kind} request")

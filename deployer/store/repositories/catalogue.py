@@ -1,0 +1,71 @@
+"""Agencies, ranks and skills."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from deployer.domain.catalogue import Agency, AgencyKind, Catalogue, Rank, Skill
+from deployer.domain.errors import DomainError
+from deployer.store.models import AgencyRow, RankRow, SkillRow
+
+
+class CatalogueRepository:
+    """Reads and writes the catalogue and maps codes to row ids for the other repositories."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._ids: dict[type, dict[str, int]] = {}
+
+    def add(self, agencies: list[Agency], ranks: list[Rank], skills: list[Skill]) -> None:
+        """Add new catalogue entries; a code that already exists is refused."""
+        for row_type, items, kind in ((AgencyRow, agencies, "agency"), (RankRow, ranks, "rank"),
+                                      (SkillRow, skills, "skill")):
+            existing = self.ids(row_type)
+            seen: set[str] = set()
+            for item in items:
+                if item.code in existing or item.code in seen:
+                    raise DomainError(f"{kind} {item.code}", "code", "already exists")
+                seen.add(item.code)
+            if items:
+                self.session.execute(insert(row_type), [_row_values(item) for item in items])
+            self._ids.pop(row_type, None)
+
+    def load(self) -> Catalogue:
+        """The whole catalogue."""
+        agencies = [Agency(r.code, r.name, AgencyKind(r.kind))
+                    for r in self.session.scalars(select(AgencyRow).order_by(AgencyRow.code))]
+        ranks = [Rank(r.code, r.title, r.ladder, r.level)
+                 for r in self.session.scalars(select(RankRow).order_by(RankRow.ladder, RankRow.level))]
+        skills = [Skill(r.code, r.name, r.category, r.expires, r.max_level)
+                  for r in self.session.scalars(select(SkillRow).order_by(SkillRow.code))]
+        return Catalogue.of(agencies, ranks, skills)
+
+    def ids(self, row_type: type) -> dict[str, int]:
+        """Code -> id for agencies, ranks or skills (cached for the unit of work)."""
+        if row_type not in self._ids:
+            rows = self.session.execute(select(row_type.code, row_type.id))  # type: ignore[attr-defined]
+            self._ids[row_type] = {code: id_ for code, id_ in rows}
+        return self._ids[row_type]
+
+    def codes(self, row_type: type) -> dict[int, str]:
+        """Id -> code, the inverse of :meth:`ids`."""
+        return {id_: code for code, id_ in self.ids(row_type).items()}
+
+    def id_of(self, row_type: type, code: str, record: str, field: str) -> int:
+        """The id for ``code``, or a DomainError naming the record and field that used it."""
+        ids = self.ids(row_type)
+        if code not in ids:
+            what = {AgencyRow: "a known agency", RankRow: "in the rank list",
+                    SkillRow: "in the skills catalogue"}[row_type]
+            raise DomainError(record, field, f"{code!r} is not {what}")
+        return ids[code]
+
+
+def _row_values(item: Agency | Rank | Skill) -> dict:
+    if isinstance(item, Agency):
+        return {"code": item.code, "name": item.name, "kind": item.kind.value}
+    if isinstance(item, Rank):
+        return {"code": item.code, "title": item.title, "ladder": item.ladder, "level": item.level}
+    return {"code": item.code, "name": item.name, "category": item.category,
+            "expires": item.expires, "max_level": item.max_level}

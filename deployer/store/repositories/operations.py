@@ -1,0 +1,188 @@
+"""Fatigue policies and operations with their shifts and demand."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from deployer.domain.errors import DomainError
+from deployer.domain.operations import DemandLine, Operation, OperationKind, Shift, SkillNeed
+from deployer.domain.policy import FatiguePolicy
+from deployer.store.models import (
+    AgencyRow,
+    DemandLineRow,
+    DemandSkillRow,
+    LocationRow,
+    OperationRow,
+    OperationSiteRow,
+    PolicyRow,
+    RankRow,
+    ShiftRow,
+    SkillRow,
+)
+from deployer.store.repositories.catalogue import CatalogueRepository
+from deployer.store.repositories.locations import LocationRepository
+
+
+class OperationRepository:
+    """Operations by name, with their policy, sites, shifts and demand lines."""
+
+    def __init__(self, session: Session, catalogue: CatalogueRepository,
+                 locations: LocationRepository) -> None:
+        self.session = session
+        self.catalogue = catalogue
+        self.locations = locations
+
+    # -- policies ------------------------------------------------------------------------
+
+    def save_policy(self, policy: FatiguePolicy) -> int:
+        """Insert or replace the policy with this name; returns its id."""
+        row = self.session.scalar(select(PolicyRow).where(PolicyRow.name == policy.name))
+        if row is None:
+            row = PolicyRow(name=policy.name, rules=policy.to_dict())
+            self.session.add(row)
+        else:
+            row.rules = policy.to_dict()
+        self.session.flush()
+        return row.id
+
+    def policies(self) -> list[FatiguePolicy]:
+        """Every stored policy, by name."""
+        rows = self.session.scalars(select(PolicyRow).order_by(PolicyRow.name))
+        return [FatiguePolicy.from_dict(row.rules) for row in rows]
+
+    # -- operations ----------------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        """Names of all operations, newest first."""
+        query = select(OperationRow.name).order_by(OperationRow.first_day.desc(), OperationRow.name)
+        return list(self.session.scalars(query))
+
+    def id_of(self, name: str) -> int:
+        """Row id of operation ``name``."""
+        id_ = self.session.scalar(select(OperationRow.id).where(OperationRow.name == name))
+        if id_ is None:
+            raise DomainError(f"operation {name!r}", "name", "does not exist")
+        return id_
+
+    def add(self, operation: Operation) -> int:
+        """Store a new operation with its shifts and demand; returns its id."""
+        record = f"operation {operation.name!r}"
+        if self.session.scalar(select(OperationRow.id).where(OperationRow.name == operation.name)):
+            raise DomainError(record, "name", "is already used by another operation")
+        row = OperationRow(
+            name=operation.name, kind=operation.kind.value, first_day=operation.first_day,
+            last_day=operation.last_day, timezone=operation.timezone,
+            description=operation.description, policy_id=self.save_policy(operation.policy),
+        )
+        self.session.add(row)
+        self.session.flush()
+        places = list(operation.cities) + [s for s in operation.sites if s not in operation.cities]
+        if places:
+            self.session.execute(insert(OperationSiteRow), [
+                {"operation_id": row.id, "location_id": self.locations.id_of(code, record, "city/site"),
+                 "position": i}
+                for i, code in enumerate(places)
+            ])
+        self._add_shifts(row.id, operation)
+        return row.id
+
+    def get(self, name: str) -> Operation:
+        """The operation called ``name`` with every shift, in local time."""
+        row = self.session.scalar(select(OperationRow).where(OperationRow.name == name))
+        if row is None:
+            raise DomainError(f"operation {name!r}", "name", "does not exist")
+        policy = FatiguePolicy.from_dict(self.session.get_one(PolicyRow, row.policy_id).rules)
+        places = self.session.execute(
+            select(LocationRow.code, LocationRow.kind)
+            .join(OperationSiteRow, OperationSiteRow.location_id == LocationRow.id)
+            .where(OperationSiteRow.operation_id == row.id)
+            .order_by(OperationSiteRow.position)
+        ).all()
+        operation = Operation(
+            name=row.name, kind=OperationKind(row.kind), first_day=row.first_day,
+            last_day=row.last_day, timezone=row.timezone, description=row.description,
+            policy=policy,
+            cities=tuple(code for code, kind in places if kind == "city"),
+            sites=tuple(code for code, kind in places if kind != "city"),
+        )
+        shifts = self._load_shifts(row.id, operation)
+        return replace(operation, shifts=tuple(shifts))
+
+    def shift_ids(self, operation_id: int) -> dict[str, int]:
+        """Shift key -> row id within one operation."""
+        query = select(ShiftRow.key, ShiftRow.id).where(ShiftRow.operation_id == operation_id)
+        return dict(self.session.execute(query).all())
+
+    def _add_shifts(self, operation_id: int, operation: Operation) -> None:
+        site_ids = {code: self.locations.id_of(code, f"operation {operation.name!r}", "site")
+                    for code in operation.sites}
+        if not operation.shifts:
+            return
+        result = self.session.execute(
+            insert(ShiftRow).returning(ShiftRow.id, ShiftRow.key),
+            [{"operation_id": operation_id, "key": s.key, "site_id": site_ids[s.site],
+              "starts_at": s.start, "ends_at": s.end, "label": s.label} for s in operation.shifts],
+        )
+        shift_ids = {key: id_ for id_, key in result.all()}
+        lines, needs = [], []
+        for shift in operation.shifts:
+            for position, line in enumerate(shift.demand):
+                record = f"shift {shift.key} demand line {position + 1}"
+                lines.append({
+                    "shift_id": shift_ids[shift.key], "position": position, "count": line.count,
+                    "min_rank_id": (self.catalogue.id_of(RankRow, line.min_rank, record, "minimum rank")
+                                    if line.min_rank else None),
+                    "agencies": "|".join(sorted(line.agencies)),
+                })
+                for agency in line.agencies:
+                    self.catalogue.id_of(AgencyRow, agency, record, "agency")
+                needs.append([(self.catalogue.id_of(SkillRow, n.skill, record, "skill"), n.min_level)
+                              for n in line.skills])
+        if not lines:
+            return
+        line_ids = self.session.execute(
+            insert(DemandLineRow).returning(DemandLineRow.id, sort_by_parameter_order=True), lines
+        ).scalars().all()
+        skill_rows = [{"line_id": line_id, "skill_id": skill_id, "min_level": level}
+                      for line_id, line_needs in zip(line_ids, needs, strict=True)
+                      for skill_id, level in line_needs]
+        if skill_rows:
+            self.session.execute(insert(DemandSkillRow), skill_rows)
+
+    def _load_shifts(self, operation_id: int, operation: Operation) -> list[Shift]:
+        tz = operation.tz
+        ranks = self.catalogue.codes(RankRow)
+        skills = self.catalogue.codes(SkillRow)
+        sites = {id_: code for code, id_ in self.locations.ids().items()}
+        rows = self.session.scalars(
+            select(ShiftRow).where(ShiftRow.operation_id == operation_id)
+            .order_by(ShiftRow.starts_at, ShiftRow.key)
+        ).all()
+        line_rows = self.session.scalars(
+            select(DemandLineRow).join(ShiftRow, ShiftRow.id == DemandLineRow.shift_id)
+            .where(ShiftRow.operation_id == operation_id).order_by(DemandLineRow.position)
+        ).all()
+        needs: dict[int, set[SkillNeed]] = defaultdict(set)
+        for need in self.session.scalars(
+            select(DemandSkillRow).join(DemandLineRow, DemandLineRow.id == DemandSkillRow.line_id)
+            .join(ShiftRow, ShiftRow.id == DemandLineRow.shift_id)
+            .where(ShiftRow.operation_id == operation_id)
+        ):
+            needs[need.line_id].add(SkillNeed(skills[need.skill_id], need.min_level))
+        demand: dict[int, list[DemandLine]] = defaultdict(list)
+        for line in line_rows:
+            demand[line.shift_id].append(DemandLine(
+                count=line.count,
+                min_rank=ranks[line.min_rank_id] if line.min_rank_id else None,
+                skills=frozenset(needs[line.id]),
+                agencies=frozenset(a for a in line.agencies.split("|") if a),
+            ))
+        return [
+            Shift(key=row.key, site=sites[row.site_id], start=row.starts_at.astimezone(tz),
+                  end=row.ends_at.astimezone(tz), label=row.label, demand=tuple(demand[row.id]))
+            for row in rows
+        ]

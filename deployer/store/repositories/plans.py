@@ -1,0 +1,107 @@
+"""Plans (roster versions) and their assignments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from deployer.domain.errors import DomainError
+from deployer.domain.roster import Assignment, Plan, PlanStatus
+from deployer.store.models import AssignmentRow, OperationRow, PlanRow, ShiftRow, StaffRow
+from deployer.store.repositories.operations import OperationRepository
+from deployer.store.repositories.staff import StaffRepository
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """One line of a plan list."""
+
+    id: int
+    operation: str
+    version: int
+    status: PlanStatus
+    assignments: int
+    created_at: datetime
+
+
+class PlanRepository:
+    """Stores roster versions; each new plan for an operation gets the next version number."""
+
+    def __init__(self, session: Session, operations: OperationRepository,
+                 staff: StaffRepository) -> None:
+        self.session = session
+        self.operations = operations
+        self.staff = staff
+
+    def next_version(self, operation: str) -> int:
+        """The version number a new plan of ``operation`` will get."""
+        op_id = self.operations.id_of(operation)
+        latest = self.session.scalar(select(func.max(PlanRow.version)).where(PlanRow.operation_id == op_id))
+        return (latest or 0) + 1
+
+    def add(self, plan: Plan) -> int:
+        """Store ``plan`` (its version must be unused); returns the plan id."""
+        op_id = self.operations.id_of(plan.operation)
+        record = f"plan {plan.operation!r} v{plan.version}"
+        taken = self.session.scalar(
+            select(PlanRow.id).where(PlanRow.operation_id == op_id, PlanRow.version == plan.version))
+        if taken:
+            raise DomainError(record, "version", "already exists")
+        shift_ids = self.operations.shift_ids(op_id)
+        staff_ids = self.staff.ids()
+        values = []
+        for a in plan.assignments:
+            where = f"{record} assignment of {a.service_number} to {a.shift_key}"
+            if a.shift_key not in shift_ids:
+                raise DomainError(where, "shift", "is not a shift of the operation")
+            if a.service_number not in staff_ids:
+                raise DomainError(where, "service number", "is not in the register")
+            values.append({"shift_id": shift_ids[a.shift_key], "staff_id": staff_ids[a.service_number],
+                           "line": a.line, "pinned": a.pinned})
+        row = PlanRow(operation_id=op_id, version=plan.version, status=plan.status.value,
+                      note=plan.note, created_at=plan.created_at or datetime.now(UTC),
+                      created_by=plan.created_by)
+        self.session.add(row)
+        self.session.flush()
+        if values:
+            self.session.execute(insert(AssignmentRow), [dict(v, plan_id=row.id) for v in values])
+        return row.id
+
+    def get(self, plan_id: int) -> Plan:
+        """The plan with id ``plan_id``."""
+        row = self.session.get(PlanRow, plan_id)
+        if row is None:
+            raise DomainError(f"plan {plan_id}", "id", "does not exist")
+        operation = self.session.get_one(OperationRow, row.operation_id).name
+        assignments = self.session.execute(
+            select(ShiftRow.key, StaffRow.service_number, AssignmentRow.line, AssignmentRow.pinned)
+            .join(ShiftRow, ShiftRow.id == AssignmentRow.shift_id)
+            .join(StaffRow, StaffRow.id == AssignmentRow.staff_id)
+            .where(AssignmentRow.plan_id == plan_id)
+            .order_by(ShiftRow.starts_at, ShiftRow.key, StaffRow.service_number)
+        ).all()
+        return Plan(
+            operation=operation, version=row.version, status=PlanStatus(row.status), note=row.note,
+            created_at=row.created_at, created_by=row.created_by,
+            assignments=tuple(Assignment(key, sn, line, pinned) for key, sn, line, pinned in assignments),
+        )
+
+    def list(self, operation: str | None = None) -> list[PlanSummary]:
+        """Plans, newest first, optionally of one operation only."""
+        counts = (select(AssignmentRow.plan_id, func.count().label("n"))
+                  .group_by(AssignmentRow.plan_id).subquery())
+        query = (
+            select(PlanRow, OperationRow.name, func.coalesce(counts.c.n, 0))
+            .join(OperationRow, OperationRow.id == PlanRow.operation_id)
+            .outerjoin(counts, counts.c.plan_id == PlanRow.id)
+            .order_by(PlanRow.created_at.desc(), PlanRow.id.desc())
+        )
+        if operation is not None:
+            query = query.where(OperationRow.name == operation)
+        return [
+            PlanSummary(row.id, name, row.version, PlanStatus(row.status), n, row.created_at)
+            for row, name, n in self.session.execute(query)
+        ]

@@ -1,0 +1,46 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from deployer.services.databases import demo_database_url, fill_demo_if_empty
+from deployer.store.database import Database, default_database_url
+from deployer.ui.main_window import MainWindow
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="deployer-gui", description="Deployer desktop application")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: the last one used)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo database, creating it on first run")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the main window on the chosen database; returns the exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Deployer")
+    app.setApplicationName("Deployer")
+    settings = QSettings()
+    url = args.db or (demo_database_url() if args.demo else None)
+    url = url or str(settings.value("database/last_url", "")) or default_database_url()
+    try:
+        db = Database(url)
+        if args.demo:
+            fill_demo_if_empty(db)
+    except Exception as error:  # noqa: BLE001 - the user must see why the app cannot start
+        QMessageBox.critical(None, "Deployer", f"Cannot open the database {url}:\n{error}")
+        return 1
+    settings.setValue("database/last_url", url)
+    window = MainWindow(db, settings)
+    window.show()
+    code = app.exec()
+    db.close()
+    return code

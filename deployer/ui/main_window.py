@@ -1,0 +1,115 @@
+"""The planner's main window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deployer.services.register import RegisterSnapshot, load_register
+from deployer.store.database import Database
+from deployer.ui.staff_filter import StaffFilterProxy
+from deployer.ui.staff_model import StaffTableModel
+from deployer.ui.workers import Worker, start
+
+
+class MainWindow(QMainWindow):
+    """Tabs for the register and operations over one database; loads off the GUI thread."""
+
+    register_loaded = Signal()
+
+    def __init__(self, db: Database, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings or QSettings()
+        self.setWindowTitle("Deployer")
+        self._workers: set[Worker] = set()
+
+        self.staff_model = StaffTableModel(self)
+        self.staff_proxy = StaffFilterProxy(self)
+        self.staff_proxy.setSourceModel(self.staff_model)
+        self.search = QLineEdit(placeholderText="Search staff: name, service number, rank, station, skill…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.staff_proxy.set_search)
+        self.staff_table = QTableView()
+        self.staff_table.setModel(self.staff_proxy)
+        self.staff_table.setSortingEnabled(True)
+        self.staff_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.staff_table.verticalHeader().setVisible(False)
+        self.staff_table.horizontalHeader().setStretchLastSection(True)
+
+        register = QWidget()
+        layout = QVBoxLayout(register)
+        layout.addWidget(self.search)
+        layout.addWidget(self.staff_table)
+
+        self.operations = QListWidget()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(register, "Staff register")
+        self.tabs.addTab(self.operations, "Operations")
+        self.setCentralWidget(self.tabs)
+
+        self.status = QLabel()
+        self.statusBar().addPermanentWidget(QLabel(f"Database: {db.display_name}"))
+        self.statusBar().addWidget(self.status)
+        self._build_menus()
+        self._restore_layout()
+        self.reload()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        reload_action = QAction("&Reload", self, shortcut=QKeySequence.StandardKey.Refresh)
+        reload_action.triggered.connect(self.reload)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(reload_action)
+        file_menu.addAction(quit_action)
+        find = QAction("&Find staff", self, shortcut=QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.tabs.setCurrentIndex(0), self.search.setFocus()))
+        self.menuBar().addMenu("&Edit").addAction(find)
+
+    def reload(self) -> None:
+        """Read the register again, off the GUI thread."""
+        self.status.setText("Loading register…")
+        worker = Worker(lambda report, cancelled: load_register(self.db))
+        worker.signals.returned.connect(self._show_register)
+        worker.signals.errored.connect(self._show_error)
+        worker.signals.finished.connect(lambda: self._workers.discard(worker))
+        self._workers.add(worker)
+        start(worker)
+
+    def _show_register(self, snapshot: RegisterSnapshot) -> None:
+        self.staff_model.set_register(snapshot.staff, snapshot.catalogue, snapshot.locations)
+        self.staff_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.staff_table.resizeColumnsToContents()
+        self.operations.clear()
+        self.operations.addItems(snapshot.operations)
+        self.status.setText(f"{len(snapshot.staff):,} staff · {len(snapshot.operations)} operations")
+        self.register_loaded.emit()
+
+    def _show_error(self, message: str, details: str) -> None:
+        self.status.setText("Could not load the register")
+        box = QMessageBox(QMessageBox.Icon.Critical, "Deployer", message, parent=self)
+        box.setDetailedText(details)
+        box.open()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        super().closeEvent(event)

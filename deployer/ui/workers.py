@@ -1,0 +1,55 @@
+"""Running long work off the GUI thread, reporting back by signals."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class WorkerSignals(QObject):
+    """Signals of a :class:`Worker`; they live on a QObject because QRunnable cannot emit."""
+
+    started = Signal()
+    progress = Signal(object)
+    returned = Signal(object)
+    errored = Signal(str, str)
+    finished = Signal()
+
+
+class Worker(QRunnable):
+    """Runs ``task(report, cancelled)`` in the thread pool.
+
+    ``report(value)`` emits ``progress``; ``cancelled()`` tells the task to stop early.
+    """
+
+    def __init__(self, task: Callable[[Callable[[Any], None], Callable[[], bool]], Any]) -> None:
+        super().__init__()
+        self.task = task
+        self.signals = WorkerSignals()
+        self._cancel = threading.Event()
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next check."""
+        self._cancel.set()
+
+    def run(self) -> None:
+        self.signals.started.emit()
+        try:
+            result = self.task(self.signals.progress.emit, self._cancel.is_set)
+        except Exception as error:  # noqa: BLE001 - reported to the user, not swallowed
+            self.signals.errored.emit(str(error), traceback.format_exc())
+        else:
+            self.signals.returned.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+
+def start(worker: Worker) -> Worker:
+    """Queue ``worker`` on the global thread pool and return it."""
+    QThreadPool.globalInstance().start(worker)
+    return worker
