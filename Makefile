@@ -20,9 +20,11 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check deployer tests db bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check deployer tests bench
+	$(VENV)/bin/ruff check deployer tests db bench
+	$(VENV)/bin/mypy deployer
 	$(VENV)/bin/mypy deployer
 
 clean:

@@ -14,13 +14,18 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", default=None,
-                        help="SQLAlchemy database URL (default: $DEPLOYER_DB or the user data file)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="SQLAlchemy database URL (default: $DEPLOYER_DB or the user data file)",
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:
-    size = demo.DemoSize(staff=args.staff, days=args.days, cities=args.cities, sites=args.sites,
-                         seed=args.seed)
+    size = demo.DemoSize(
+        staff=args.staff, days=args.days, cities=args.cities, sites=args.sites, seed=args.seed
+    )
     db = Database(args.db)
     try:
         print(demo.load(db, size))

@@ -22,8 +22,7 @@ _database_numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory,
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real user's data folder or settings from a test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
@@ -72,20 +71,28 @@ def db(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def agencies() -> list[Agency]:
-    return [Agency("VICPOL", "Victoria Police"),
-            Agency("VICSES", "Victoria State Emergency Service", AgencyKind.PARTNER)]
+    return [
+        Agency("VICPOL", "Victoria Police"),
+        Agency("VICSES", "Victoria State Emergency Service", AgencyKind.PARTNER),
+    ]
 
 
 @pytest.fixture
 def ranks() -> list[Rank]:
-    return [Rank("CONST", "Constable", "police", 1), Rank("SGT", "Sergeant", "police", 4),
-            Rank("SES-MBR", "SES Member", "ses", 1)]
+    return [
+        Rank("CONST", "Constable", "police", 1),
+        Rank("SGT", "Sergeant", "police", 4),
+        Rank("SES-MBR", "SES Member", "ses", 1),
+    ]
 
 
 @pytest.fixture
 def skills() -> list[Skill]:
-    return [Skill("GD", "General duties"), Skill("PO", "Public order", expires=True, max_level=3),
-            Skill("FA", "First aid", "medical", expires=True)]
+    return [
+        Skill("GD", "General duties"),
+        Skill("PO", "Public order", expires=True, max_level=3),
+        Skill("FA", "First aid", "medical", expires=True),
+    ]
 
 
 @pytest.fixture
@@ -95,10 +102,24 @@ def places() -> list[Location]:
         Location("BAL", "Ballarat", LocationKind.CITY, -37.5622, 143.8503, "Grampians"),
         Location("STN-GEE", "Geelong Police Station", LocationKind.STATION, -38.148, 144.36, city="GEE"),
         Location("STN-BAL", "Ballarat Police Station", LocationKind.STATION, -37.561, 143.856, city="BAL"),
-        Location("GEE-KP", "Kardinia Park", LocationKind.SITE, -38.158, 144.3547, city="GEE",
-                 site_kind=SiteKind.VENUE),
-        Location("BAL-MS", "Mars Stadium", LocationKind.SITE, -37.5393, 143.8358, city="BAL",
-                 site_kind=SiteKind.VENUE),
+        Location(
+            "GEE-KP",
+            "Kardinia Park",
+            LocationKind.SITE,
+            -38.158,
+            144.3547,
+            city="GEE",
+            site_kind=SiteKind.VENUE,
+        ),
+        Location(
+            "BAL-MS",
+            "Mars Stadium",
+            LocationKind.SITE,
+            -37.5393,
+            143.8358,
+            city="BAL",
+            site_kind=SiteKind.VENUE,
+        ),
     ]
 
 

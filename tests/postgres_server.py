@@ -55,13 +55,45 @@ def running_server() -> Iterator[str]:
     port = _free_port()
     data, log = folder / "data", folder / "server.log"
     try:
-        subprocess.run([*prefix, _binary("initdb"), "-D", str(data), "-U", "deployer", "-A", "trust",
-                        "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *prefix,
+                _binary("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "deployer",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+        )
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run([*prefix, _binary("pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-                        "-w", "-t", "60", "start"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *prefix,
+                _binary("pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(log),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://deployer@127.0.0.1:{port}"
     finally:
-        subprocess.run([*prefix, _binary("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*prefix, _binary("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)

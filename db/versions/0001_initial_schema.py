@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -47,9 +46,7 @@ def upgrade() -> None:
         sa.Column("city_id", sa.Integer(), nullable=True),
         sa.Column("address", sa.String(length=300), nullable=False),
         sa.Column("site_kind", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["city_id"], ["locations.id"], name=op.f("fk_locations_city_id_locations")
-        ),
+        sa.ForeignKeyConstraint(["city_id"], ["locations.id"], name=op.f("fk_locations_city_id_locations")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_locations")),
         sa.UniqueConstraint("code", name=op.f("uq_locations_code")),
     )
@@ -111,9 +108,7 @@ def upgrade() -> None:
         sa.Column("max_shifts_by_label", sa.Text(), nullable=False),
         sa.Column("can_deploy_away", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agency_id"], ["agencies.id"], name=op.f("fk_staff_agency_id_agencies")
-        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], name=op.f("fk_staff_agency_id_agencies")),
         sa.ForeignKeyConstraint(
             ["home_station_id"], ["locations.id"], name=op.f("fk_staff_home_station_id_locations")
         ),
@@ -123,9 +118,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_staff_agency_id"), ["agency_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_staff_home_station_id"), ["home_station_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_staff_home_station_id"), ["home_station_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_staff_rank_id"), ["rank_id"], unique=False)
 
     op.create_table(
@@ -212,9 +205,7 @@ def upgrade() -> None:
         sa.Column("skill_id", sa.Integer(), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["skill_id"], ["skills.id"], name=op.f("fk_qualifications_skill_id_skills")
-        ),
+        sa.ForeignKeyConstraint(["skill_id"], ["skills.id"], name=op.f("fk_qualifications_skill_id_skills")),
         sa.ForeignKeyConstraint(
             ["staff_id"],
             ["staff.id"],
@@ -243,9 +234,7 @@ def upgrade() -> None:
             name=op.f("fk_shifts_operation_id_operations"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["site_id"], ["locations.id"], name=op.f("fk_shifts_site_id_locations")
-        ),
+        sa.ForeignKeyConstraint(["site_id"], ["locations.id"], name=op.f("fk_shifts_site_id_locations")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shifts")),
         sa.UniqueConstraint("operation_id", "key", name=op.f("uq_shifts_operation_id")),
     )
@@ -286,12 +275,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["plan_id"], ["plans.id"], name=op.f("fk_assignments_plan_id_plans"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["shift_id"], ["shifts.id"], name=op.f("fk_assignments_shift_id_shifts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["staff_id"], ["staff.id"], name=op.f("fk_assignments_staff_id_staff")
-        ),
+        sa.ForeignKeyConstraint(["shift_id"], ["shifts.id"], name=op.f("fk_assignments_shift_id_shifts")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_assignments_staff_id_staff")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
         sa.UniqueConstraint("plan_id", "shift_id", "staff_id", name=op.f("uq_assignments_plan_id")),
     )
@@ -334,9 +319,7 @@ def upgrade() -> None:
             name=op.f("fk_demand_skills_line_id_demand_lines"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["skill_id"], ["skills.id"], name=op.f("fk_demand_skills_skill_id_skills")
-        ),
+        sa.ForeignKeyConstraint(["skill_id"], ["skills.id"], name=op.f("fk_demand_skills_skill_id_skills")),
         sa.PrimaryKeyConstraint("line_id", "skill_id", name=op.f("pk_demand_skills")),
     )
 

@@ -53,8 +53,7 @@ class Location:
         require(bool(self.code.strip()), record, "code", "is empty")
         require(bool(self.name.strip()), record, "name", "is empty")
         require(-90.0 <= self.latitude <= 90.0, record, "latitude", f"{self.latitude} is off the globe")
-        require(-180.0 <= self.longitude <= 180.0, record, "longitude",
-                f"{self.longitude} is off the globe")
+        require(-180.0 <= self.longitude <= 180.0, record, "longitude", f"{self.longitude} is off the globe")
         if self.kind is not LocationKind.CITY:
             require(bool(self.city), record, "city", "is required for stations and sites")
 
@@ -92,10 +91,15 @@ class TravelMatrix:
         self._legs: dict[tuple[str, str], Leg] = {}
         for (origin, destination), leg in (legs or {}).items():
             for code in (origin, destination):
-                require(code in locations, f"travel {origin} -> {destination}", "location",
-                        f"{code!r} is unknown")
-            require(leg.minutes >= 0 and leg.km >= 0, f"travel {origin} -> {destination}",
-                    "minutes/km", "must not be negative")
+                require(
+                    code in locations, f"travel {origin} -> {destination}", "location", f"{code!r} is unknown"
+                )
+            require(
+                leg.minutes >= 0 and leg.km >= 0,
+                f"travel {origin} -> {destination}",
+                "minutes/km",
+                "must not be negative",
+            )
             self._legs[(origin, destination)] = leg
             self._legs.setdefault((destination, origin), leg)
         self._cache: dict[tuple[str, str], Leg] = {}

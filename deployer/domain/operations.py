@@ -69,8 +69,12 @@ class ShiftTemplate:
 
     def __post_init__(self) -> None:
         require(bool(self.label.strip()), "shift template", "label", "is empty")
-        require(0 < self.minutes <= 24 * 60, f"shift template {self.label}", "length",
-                f"must be between 1 minute and 24 hours, not {self.minutes} minutes")
+        require(
+            0 < self.minutes <= 24 * 60,
+            f"shift template {self.label}",
+            "length",
+            f"must be between 1 minute and 24 hours, not {self.minutes} minutes",
+        )
 
     def on(self, day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """Start and end on ``day`` in local time; the end may fall on the next day."""
@@ -93,15 +97,27 @@ class Shift:
         record = f"shift {self.key or '(no key)'}"
         require(bool(self.key.strip()), record, "key", "is empty")
         require(bool(self.site.strip()), record, "site", "is empty")
-        require(self.start.tzinfo is not None and self.end.tzinfo is not None, record,
-                "start/end", "must carry a time zone")
-        require(minutes_between(self.start, self.end) > 0, record, "end",
-                f"({self.end:%Y-%m-%d %H:%M}) is not after the start ({self.start:%Y-%m-%d %H:%M})")
+        require(
+            self.start.tzinfo is not None and self.end.tzinfo is not None,
+            record,
+            "start/end",
+            "must carry a time zone",
+        )
+        require(
+            minutes_between(self.start, self.end) > 0,
+            record,
+            "end",
+            f"({self.end:%Y-%m-%d %H:%M}) is not after the start ({self.start:%Y-%m-%d %H:%M})",
+        )
         for i, line in enumerate(self.demand, start=1):
             require(line.count >= 0, record, f"demand line {i} count", f"is negative ({line.count})")
             for need in line.skills:
-                require(need.min_level >= 1, record, f"demand line {i} skill {need.skill}",
-                        "level must be 1 or more")
+                require(
+                    need.min_level >= 1,
+                    record,
+                    f"demand line {i} skill {need.skill}",
+                    "level must be 1 or more",
+                )
 
     @property
     def minutes(self) -> int:
@@ -137,8 +153,12 @@ class Operation:
     def __post_init__(self) -> None:
         record = f"operation {self.name!r}"
         require(bool(self.name.strip()), record, "name", "is empty")
-        require(self.first_day <= self.last_day, record, "last day",
-                f"({self.last_day}) is before the first day ({self.first_day})")
+        require(
+            self.first_day <= self.last_day,
+            record,
+            "last day",
+            f"({self.last_day}) is before the first day ({self.first_day})",
+        )
         try:
             ZoneInfo(self.timezone)
         except (KeyError, ValueError) as exc:
@@ -150,11 +170,19 @@ class Operation:
         for shift in self.shifts:
             require(shift.key not in keys, record, f"shift {shift.key}", "appears twice")
             keys.add(shift.key)
-            require(shift.site in sites, record, f"shift {shift.key} site",
-                    f"{shift.site!r} is not one of the operation's sites")
+            require(
+                shift.site in sites,
+                record,
+                f"shift {shift.key} site",
+                f"{shift.site!r} is not one of the operation's sites",
+            )
             local_day = shift.start.astimezone(self.tz).date()
-            require(self.first_day <= local_day <= self.last_day, record, f"shift {shift.key}",
-                    f"starts on {local_day}, outside {self.first_day} to {self.last_day}")
+            require(
+                self.first_day <= local_day <= self.last_day,
+                record,
+                f"shift {shift.key}",
+                f"starts on {local_day}, outside {self.first_day} to {self.last_day}",
+            )
 
     @property
     def tz(self) -> ZoneInfo:

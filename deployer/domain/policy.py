@@ -68,10 +68,18 @@ class FatiguePolicy:
                 require(value >= 0, record, f.name.replace("_", " "), f"is negative ({value})")
         require(self.max_shift_minutes > 0, record, "max shift minutes", "must be positive")
         require(self.max_consecutive_days >= 1, record, "max consecutive days", "must be 1 or more")
-        require(self.night_window_start_minute < self.night_window_end_minute <= 24 * 60, record,
-                "night window", "must start before it ends within one day")
-        require(self.min_consecutive_days <= self.max_consecutive_days, record,
-                "min consecutive days", "is above the maximum")
+        require(
+            self.night_window_start_minute < self.night_window_end_minute <= 24 * 60,
+            record,
+            "night window",
+            "must start before it ends within one day",
+        )
+        require(
+            self.min_consecutive_days <= self.max_consecutive_days,
+            record,
+            "min consecutive days",
+            "is above the maximum",
+        )
         unknown = set(self.soft_rules) - set(RULE_NAMES)
         require(not unknown, record, "soft rules", f"names unknown rules: {sorted(unknown)}")
 
@@ -113,8 +121,9 @@ class FatiguePolicy:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise DomainError(f"fatigue policy {data.get('name', '?')!r}", "fields",
-                              f"not understood: {sorted(unknown)}")
+            raise DomainError(
+                f"fatigue policy {data.get('name', '?')!r}", "fields", f"not understood: {sorted(unknown)}"
+            )
         values = dict(data)
         if "forbidden_successions" in values:
             values["forbidden_successions"] = tuple(tuple(p) for p in values["forbidden_successions"])

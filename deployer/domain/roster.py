@@ -47,7 +47,8 @@ class Plan:
         seen: set[tuple[str, str]] = set()
         for a in self.assignments:
             key = (a.shift_key, a.service_number)
-            require(key not in seen, record, f"assignment {a.service_number} on {a.shift_key}",
-                    "appears twice")
+            require(
+                key not in seen, record, f"assignment {a.service_number} on {a.shift_key}", "appears twice"
+            )
             require(a.line >= 0, record, f"assignment {a.service_number} line", "is negative")
             seen.add(key)

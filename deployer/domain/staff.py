@@ -65,13 +65,22 @@ class EmploymentLimits:
     def check(self, record: str) -> None:
         """Refuse negative or contradictory limits."""
         require(self.contracted_minutes_per_week >= 0, record, "contracted hours", "is negative")
-        for name in ("max_minutes_per_week", "max_shifts", "min_total_minutes",
-                     "max_total_minutes", "max_weekends"):
+        for name in (
+            "max_minutes_per_week",
+            "max_shifts",
+            "min_total_minutes",
+            "max_total_minutes",
+            "max_weekends",
+        ):
             value = getattr(self, name)
             require(value is None or value >= 0, record, name.replace("_", " "), "is negative")
         if self.min_total_minutes is not None and self.max_total_minutes is not None:
-            require(self.min_total_minutes <= self.max_total_minutes, record,
-                    "min total minutes", "is above the maximum")
+            require(
+                self.min_total_minutes <= self.max_total_minutes,
+                record,
+                "min total minutes",
+                "is above the maximum",
+            )
         for label, limit in self.max_shifts_by_label:
             require(limit >= 0, record, f"max shifts of {label}", "is negative")
 
@@ -103,8 +112,12 @@ class StaffMember:
             require(q.level >= 1, record, f"skill {q.skill} level", "must be 1 or more")
             seen.add(q.skill)
         for a in self.absences:
-            require(a.first_day <= a.last_day, record, f"{a.kind} from {a.first_day}",
-                    f"ends ({a.last_day}) before it starts")
+            require(
+                a.first_day <= a.last_day,
+                record,
+                f"{a.kind} from {a.first_day}",
+                f"ends ({a.last_day}) before it starts",
+            )
         self.limits.check(record)
 
     @property

@@ -63,8 +63,11 @@ class DemoSize:
         checks = [
             (1 <= self.staff <= MAX_STAFF, "staff", f"must be between 1 and {MAX_STAFF}"),
             (1 <= self.days <= 366, "days", "must be between 1 and 366"),
-            (1 <= self.cities <= len(read_table("demo/cities.csv")), "cities",
-             f"must be between 1 and {len(read_table('demo/cities.csv'))} (the demo's cities)"),
+            (
+                1 <= self.cities <= len(read_table("demo/cities.csv")),
+                "cities",
+                f"must be between 1 and {len(read_table('demo/cities.csv'))} (the demo's cities)",
+            ),
             (self.sites >= self.cities, "sites", "must be at least one per city"),
         ]
         for ok, name, problem in checks:
@@ -74,8 +77,10 @@ class DemoSize:
     @property
     def operation_name(self) -> str:
         """A name that says what the demo is."""
-        return (f"Games demo {self.first_day:%Y} ({self.staff} staff, {self.cities} cities, "
-                f"{self.sites} sites, {self.days} days, seed {self.seed})")
+        return (
+            f"Games demo {self.first_day:%Y} ({self.staff} staff, {self.cities} cities, "
+            f"{self.sites} sites, {self.days} days, seed {self.seed})"
+        )
 
 
 @dataclass
@@ -95,22 +100,48 @@ def catalogue() -> tuple[list[Agency], list[Rank], list[Skill]]:
     """The shipped agencies, ranks and skills."""
     agencies = [Agency(r["code"], r["name"], AgencyKind(r["kind"])) for r in read_table("demo/agencies.csv")]
     ranks = [Rank(r["code"], r["title"], r["ladder"], int(r["level"])) for r in read_table("demo/ranks.csv")]
-    skills = [Skill(r["code"], r["name"], r["category"], r["expires"] == "yes", int(r["max_level"]))
-              for r in read_table("demo/skills.csv")]
+    skills = [
+        Skill(r["code"], r["name"], r["category"], r["expires"] == "yes", int(r["max_level"]))
+        for r in read_table("demo/skills.csv")
+    ]
     return agencies, ranks, skills
 
 
 def locations() -> list[Location]:
     """The shipped cities, stations and named sites."""
-    cities = [Location(r["code"], r["name"], LocationKind.CITY, float(r["latitude"]),
-                       float(r["longitude"]), r["region"]) for r in read_table("demo/cities.csv")]
+    cities = [
+        Location(
+            r["code"], r["name"], LocationKind.CITY, float(r["latitude"]), float(r["longitude"]), r["region"]
+        )
+        for r in read_table("demo/cities.csv")
+    ]
     region = {c.code: c.region for c in cities}
-    stations = [Location(r["code"], f"{r['name']} Police Station", LocationKind.STATION,
-                         float(r["latitude"]), float(r["longitude"]), region[r["city"]], r["city"])
-                for r in read_table("demo/stations.csv")]
-    sites = [Location(r["code"], r["name"], LocationKind.SITE, float(r["latitude"]),
-                      float(r["longitude"]), region[r["city"]], r["city"], r["address"],
-                      SiteKind(r["kind"])) for r in read_table("demo/sites.csv")]
+    stations = [
+        Location(
+            r["code"],
+            f"{r['name']} Police Station",
+            LocationKind.STATION,
+            float(r["latitude"]),
+            float(r["longitude"]),
+            region[r["city"]],
+            r["city"],
+        )
+        for r in read_table("demo/stations.csv")
+    ]
+    sites = [
+        Location(
+            r["code"],
+            r["name"],
+            LocationKind.SITE,
+            float(r["latitude"]),
+            float(r["longitude"]),
+            region[r["city"]],
+            r["city"],
+            r["address"],
+            SiteKind(r["kind"]),
+        )
+        for r in read_table("demo/sites.csv")
+    ]
     return cities + stations + sites
 
 
@@ -135,8 +166,9 @@ def load(db: Database, size: DemoSize) -> str:
     with db.unit_of_work() as uow:
         held = uow.staff.count()
         if held or uow.operations.names():
-            raise DomainError("demo", "database", f"already holds data ({held} staff); "
-                              "use a new database file for a demo")
+            raise DomainError(
+                "demo", "database", f"already holds data ({held} staff); use a new database file for a demo"
+            )
         uow.catalogue.add(data.agencies, data.ranks, data.skills)
         uow.locations.add_many(data.locations)
         uow.staff.add_many(data.staff)
@@ -148,11 +180,11 @@ def load(db: Database, size: DemoSize) -> str:
 # -- sites ---------------------------------------------------------------------------------
 
 
-def _choose_sites(rng: random.Random, places: list[Location], cities: list[Location],
-                  count: int) -> list[Location]:
+def _choose_sites(
+    rng: random.Random, places: list[Location], cities: list[Location], count: int
+) -> list[Location]:
     """Named sites of the chosen cities first, then generated ones, spread evenly over cities."""
-    named = {c.code: [p for p in places if p.kind is LocationKind.SITE and p.city == c.code]
-             for c in cities}
+    named = {c.code: [p for p in places if p.kind is LocationKind.SITE and p.city == c.code] for c in cities}
     chosen: list[Location] = []
     per_city = {c.code: 0 for c in cities}
     kinds = [SiteKind.VENUE, SiteKind.STAGING, SiteKind.RELIEF, SiteKind.CHECKPOINT]
@@ -166,33 +198,73 @@ def _choose_sites(rng: random.Random, places: list[Location], cities: list[Locat
             chosen.append(named[city.code][n])
             continue
         kind = kinds[n % len(kinds)]
-        chosen.append(Location(
-            code=f"{city.code}-S{n + 1:02d}", name=f"{city.name} {kind} {n + 1}", kind=LocationKind.SITE,
-            latitude=round(city.latitude + rng.uniform(-0.04, 0.04), 4),
-            longitude=round(city.longitude + rng.uniform(-0.05, 0.05), 4),
-            region=city.region, city=city.code, site_kind=kind,
-        ))
+        chosen.append(
+            Location(
+                code=f"{city.code}-S{n + 1:02d}",
+                name=f"{city.name} {kind} {n + 1}",
+                kind=LocationKind.SITE,
+                latitude=round(city.latitude + rng.uniform(-0.04, 0.04), 4),
+                longitude=round(city.longitude + rng.uniform(-0.05, 0.05), 4),
+                region=city.region,
+                city=city.code,
+                site_kind=kind,
+            )
+        )
     return chosen
 
 
 # -- staff ---------------------------------------------------------------------------------
 
-_AGENCY_LADDER = {"VICPOL": "police", "NSWPF": "police", "AFP": "police", "PSO": "pso",
-                  "VICSES": "ses", "CFA": "fire"}
-_SERVICE_PREFIX = {"VICPOL": "", "NSWPF": "NSW", "AFP": "AFP", "PSO": "PSO", "VICSES": "SES",
-                   "CFA": "CFA"}
+_AGENCY_LADDER = {
+    "VICPOL": "police",
+    "NSWPF": "police",
+    "AFP": "police",
+    "PSO": "pso",
+    "VICSES": "ses",
+    "CFA": "fire",
+}
+_SERVICE_PREFIX = {"VICPOL": "", "NSWPF": "NSW", "AFP": "AFP", "PSO": "PSO", "VICSES": "SES", "CFA": "CFA"}
 #: (skill, chance, level range) by ladder; police and PSO skills first, then partners'.
 _SKILL_CHANCES: dict[str, list[tuple[str, float, int]]] = {
-    "police": [("GD", 0.96, 1), ("FIREARMS", 0.95, 1), ("FA", 0.60, 2), ("PO", 0.22, 3),
-               ("4WD", 0.15, 1), ("DRV", 0.20, 1), ("TRAFFIC", 0.18, 1), ("BOAT", 0.03, 2),
-               ("NEG", 0.01, 1), ("K9", 0.01, 1), ("SAR", 0.05, 1), ("ACL", 0.02, 1),
-               ("MCL", 0.04, 1), ("LANG-VI", 0.015, 1), ("LANG-ZH", 0.015, 1),
-               ("LANG-AR", 0.01, 1), ("LANG-EL", 0.01, 1), ("LANG-IT", 0.01, 1),
-               ("AUSLAN", 0.005, 1)],
-    "pso": [("GD", 0.90, 1), ("FIREARMS", 1.0, 1), ("FA", 0.70, 2), ("PO", 0.10, 1),
-            ("MCL", 0.03, 1), ("LANG-VI", 0.02, 1), ("LANG-ZH", 0.02, 1)],
-    "ses": [("SES-STORM", 0.90, 1), ("SES-FLOOD", 0.40, 2), ("CHAINSAW", 0.30, 1),
-            ("FA", 0.80, 2), ("4WD", 0.40, 1), ("SAR", 0.15, 1), ("BOAT", 0.08, 2)],
+    "police": [
+        ("GD", 0.96, 1),
+        ("FIREARMS", 0.95, 1),
+        ("FA", 0.60, 2),
+        ("PO", 0.22, 3),
+        ("4WD", 0.15, 1),
+        ("DRV", 0.20, 1),
+        ("TRAFFIC", 0.18, 1),
+        ("BOAT", 0.03, 2),
+        ("NEG", 0.01, 1),
+        ("K9", 0.01, 1),
+        ("SAR", 0.05, 1),
+        ("ACL", 0.02, 1),
+        ("MCL", 0.04, 1),
+        ("LANG-VI", 0.015, 1),
+        ("LANG-ZH", 0.015, 1),
+        ("LANG-AR", 0.01, 1),
+        ("LANG-EL", 0.01, 1),
+        ("LANG-IT", 0.01, 1),
+        ("AUSLAN", 0.005, 1),
+    ],
+    "pso": [
+        ("GD", 0.90, 1),
+        ("FIREARMS", 1.0, 1),
+        ("FA", 0.70, 2),
+        ("PO", 0.10, 1),
+        ("MCL", 0.03, 1),
+        ("LANG-VI", 0.02, 1),
+        ("LANG-ZH", 0.02, 1),
+    ],
+    "ses": [
+        ("SES-STORM", 0.90, 1),
+        ("SES-FLOOD", 0.40, 2),
+        ("CHAINSAW", 0.30, 1),
+        ("FA", 0.80, 2),
+        ("4WD", 0.40, 1),
+        ("SAR", 0.15, 1),
+        ("BOAT", 0.08, 2),
+    ],
     "fire": [("BUSHFIRE", 0.95, 2), ("CHAINSAW", 0.30, 1), ("FA", 0.70, 2), ("4WD", 0.50, 1)],
 }
 
@@ -233,13 +305,19 @@ def _staff(rng: random.Random, size: DemoSize, places: list[Location]) -> list[S
             kind = rng.choices(list(AbsenceKind), weights=[0.7, 0.15, 0.1, 0.05])[0]
             absences.append(Absence(start, min(start + timedelta(days=length - 1), horizon_end), kind))
         part_time = rng.random() < 0.06
-        people.append(StaffMember(
-            service_number=f"{_SERVICE_PREFIX[agency]}{20000 + i:05d}",
-            given_name=rng.choice(given), family_name=rng.choice(family), rank=rank, agency=agency,
-            home_station=_weighted(rng, stations, "weight"),
-            qualifications=tuple(qualifications), absences=tuple(absences),
-            limits=_limits(part_time),
-        ))
+        people.append(
+            StaffMember(
+                service_number=f"{_SERVICE_PREFIX[agency]}{20000 + i:05d}",
+                given_name=rng.choice(given),
+                family_name=rng.choice(family),
+                rank=rank,
+                agency=agency,
+                home_station=_weighted(rng, stations, "weight"),
+                qualifications=tuple(qualifications),
+                absences=tuple(absences),
+                limits=_limits(part_time),
+            )
+        )
     return people
 
 
@@ -253,14 +331,19 @@ def _limits(part_time: bool) -> EmploymentLimits:
 # -- operation -----------------------------------------------------------------------------
 
 
-def _operation(rng: random.Random, size: DemoSize, cities: list[Location],
-               sites: list[Location]) -> Operation:
+def _operation(
+    rng: random.Random, size: DemoSize, cities: list[Location], sites: list[Location]
+) -> Operation:
     tz_name = "Australia/Melbourne"
     base = Operation(
-        name=size.operation_name, kind=OperationKind.EVENT, first_day=size.first_day,
+        name=size.operation_name,
+        kind=OperationKind.EVENT,
+        first_day=size.first_day,
         last_day=size.first_day + timedelta(days=size.days - 1),
-        cities=tuple(c.code for c in cities), sites=tuple(s.code for s in sites),
-        policy=FatiguePolicy(name="Games deployment"), timezone=tz_name,
+        cities=tuple(c.code for c in cities),
+        sites=tuple(s.code for s in sites),
+        policy=FatiguePolicy(name="Games deployment"),
+        timezone=tz_name,
         description="Multi-city Games security operation generated for demonstration.",
     )
     tz = base.tz
@@ -276,11 +359,16 @@ def _operation(rng: random.Random, size: DemoSize, cities: list[Location],
                 need = per_site_shift * SHIFT_LOAD[template.label] * day_factor * site_scale[site.code]
                 count = max(1, round(need * rng.uniform(0.85, 1.15)))
                 start, end = template.on(day, tz)
-                shifts.append(Shift(
-                    key=f"{site.code}/{day.isoformat()}/{template.label}", site=site.code,
-                    start=start, end=end, label=template.label,
-                    demand=_demand_lines(rng, site, count),
-                ))
+                shifts.append(
+                    Shift(
+                        key=f"{site.code}/{day.isoformat()}/{template.label}",
+                        site=site.code,
+                        start=start,
+                        end=end,
+                        label=template.label,
+                        demand=_demand_lines(rng, site, count),
+                    )
+                )
     return replace(base, shifts=tuple(shifts))
 
 
@@ -298,8 +386,9 @@ def _demand_lines(rng: random.Random, site: Location, count: int) -> tuple[Deman
     if site.site_kind is SiteKind.RELIEF and rest >= 3:
         lines.append(DemandLine(1, skills=frozenset({SkillNeed("MCL")})))
         partners = max(1, rest // 3)
-        lines.append(DemandLine(partners, skills=frozenset({SkillNeed("SES-STORM")}),
-                                agencies=frozenset({"VICSES"})))
+        lines.append(
+            DemandLine(partners, skills=frozenset({SkillNeed("SES-STORM")}), agencies=frozenset({"VICSES"}))
+        )
         rest -= 1 + partners
     if rest >= 3:
         lines.append(DemandLine(1, skills=frozenset({SkillNeed("FA")})))
@@ -314,9 +403,18 @@ def _requests(rng: random.Random, staff: list[StaffMember], operation: Operation
     requests = []
     for person in staff:
         if rng.random() < 0.10:
-            requests.append(StaffRequest(person.service_number, RequestKind.DAY_OFF,
-                                         day=rng.choice(operation.days), weight=rng.randint(1, 3)))
+            requests.append(
+                StaffRequest(
+                    person.service_number,
+                    RequestKind.DAY_OFF,
+                    day=rng.choice(operation.days),
+                    weight=rng.randint(1, 3),
+                )
+            )
         if rng.random() < 0.05 and operation.cities:
-            requests.append(StaffRequest(person.service_number, RequestKind.CITY,
-                                         city=rng.choice(operation.cities), weight=1))
+            requests.append(
+                StaffRequest(
+                    person.service_number, RequestKind.CITY, city=rng.choice(operation.cities), weight=1
+                )
+            )
     return requests

@@ -17,8 +17,9 @@ from deployer.ui.main_window import MainWindow
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="deployer-gui", description="Deployer desktop application")
     parser.add_argument("--db", metavar="URL", help="database URL (default: the last one used)")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the demo database, creating it on first run")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo database, creating it on first run"
+    )
     return parser.parse_args(argv)
 
 

@@ -68,15 +68,20 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        reload_action = QAction("&Reload", self, shortcut=QKeySequence.StandardKey.Refresh)
+        reload_action = QAction("&Reload", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
         reload_action.triggered.connect(self.reload)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(reload_action)
         file_menu.addAction(quit_action)
-        find = QAction("&Find staff", self, shortcut=QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.tabs.setCurrentIndex(0), self.search.setFocus()))
+        find = QAction("&Find staff", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        find.triggered.connect(self.focus_search)
         self.menuBar().addMenu("&Edit").addAction(find)
+
+    def focus_search(self) -> None:
+        """Show the register and put the cursor in its search box."""
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
 
     def reload(self) -> None:
         """Read the register again, off the GUI thread."""

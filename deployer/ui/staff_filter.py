@@ -20,8 +20,7 @@ class StaffFilterProxy(QSortFilterProxyModel):
         self._words = [" " + word for word in text.casefold().split()]
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._words:
             return True
         text = self.sourceModel().index(source_row, 0, source_parent).data(SEARCH_ROLE)

@@ -30,8 +30,9 @@ class StaffTableModel(QAbstractTableModel):
         self._search: list[str] = []
         self.today = date.today()
 
-    def set_register(self, staff: list[StaffMember], catalogue: Catalogue,
-                     stations: dict[str, Location]) -> None:
+    def set_register(
+        self, staff: list[StaffMember], catalogue: Catalogue, stations: dict[str, Location]
+    ) -> None:
         """Replace the whole register (after loading or importing)."""
         self.beginResetModel()
         self._staff = staff
@@ -50,8 +51,9 @@ class StaffTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
@@ -100,7 +102,14 @@ class StaffTableModel(QAbstractTableModel):
 
     def _search_text(self, person: StaffMember) -> str:
         station = self._stations.get(person.home_station)
-        parts = [person.service_number, person.given_name, person.family_name, person.rank,
-                 person.agency, person.home_station, station.name if station else ""]
+        parts = [
+            person.service_number,
+            person.given_name,
+            person.family_name,
+            person.rank,
+            person.agency,
+            person.home_station,
+            station.name if station else "",
+        ]
         parts += [q.skill for q in person.qualifications]
         return " " + " ".join(parts).casefold()

@@ -46,8 +46,9 @@ def test_shift_without_time_zone_is_refused() -> None:
 
 def test_negative_demand_is_refused() -> None:
     with pytest.raises(DomainError, match="demand line 1 count is negative"):
-        Shift("x", "GEE-KP", local(date(2027, 3, 10), 7), local(date(2027, 3, 10), 15),
-              demand=(DemandLine(-2),))
+        Shift(
+            "x", "GEE-KP", local(date(2027, 3, 10), 7), local(date(2027, 3, 10), 15), demand=(DemandLine(-2),)
+        )
 
 
 def test_demand_line_reads_like_a_planner_writes_it() -> None:
@@ -56,8 +57,14 @@ def test_demand_line_reads_like_a_planner_writes_it() -> None:
 
 
 def _op(**changes) -> Operation:  # type: ignore[no-untyped-def]
-    values = dict(name="Flood", kind=OperationKind.EMERGENCY, first_day=date(2027, 3, 8),
-                  last_day=date(2027, 3, 14), cities=("GEE",), sites=("GEE-KP",))
+    values = dict(
+        name="Flood",
+        kind=OperationKind.EMERGENCY,
+        first_day=date(2027, 3, 8),
+        last_day=date(2027, 3, 14),
+        cities=("GEE",),
+        sites=("GEE-KP",),
+    )
     values.update(changes)
     return Operation(**values)
 

@@ -46,8 +46,12 @@ def test_unknown_soft_rule_is_refused() -> None:
 
 
 def test_policy_survives_a_round_trip_through_plain_data() -> None:
-    policy = FatiguePolicy(name="Flood", max_consecutive_nights=3,
-                           forbidden_successions=(("N", "D"),), soft_rules=frozenset({"weekends"}))
+    policy = FatiguePolicy(
+        name="Flood",
+        max_consecutive_nights=3,
+        forbidden_successions=(("N", "D"),),
+        soft_rules=frozenset({"weekends"}),
+    )
     assert FatiguePolicy.from_dict(policy.to_dict()) == policy
 
 

@@ -9,8 +9,14 @@ from deployer.domain.staff import Absence, EmploymentLimits, Qualification, Staf
 
 
 def person(**changes) -> StaffMember:  # type: ignore[no-untyped-def]
-    values = dict(service_number="31245", given_name="Ana", family_name="Nguyen", rank="SGT",
-                  agency="VICPOL", home_station="STN-GEE")
+    values = dict(
+        service_number="31245",
+        given_name="Ana",
+        family_name="Nguyen",
+        rank="SGT",
+        agency="VICPOL",
+        home_station="STN-GEE",
+    )
     values.update(changes)
     return StaffMember(**values)
 

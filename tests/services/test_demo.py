@@ -77,8 +77,9 @@ def test_load_writes_everything_and_refuses_a_second_time(db: Database) -> None:
 
 def test_command_line_prints_the_operation_name(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    code = cli(["demo", "--db", url, "--staff", "120", "--days", "3", "--cities", "2",
-                "--sites", "4", "--seed", "9"])
+    code = cli(
+        ["demo", "--db", url, "--staff", "120", "--days", "3", "--cities", "2", "--sites", "4", "--seed", "9"]
+    )
     assert code == 0
     assert capsys.readouterr().out.strip() == demo.DemoSize(120, 3, 2, 4, 9).operation_name
 

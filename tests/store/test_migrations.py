@@ -24,8 +24,9 @@ def test_models_and_migrations_agree(database_url: str) -> None:
     engine = make_engine(database_url)
     migrations.upgrade_to_head(engine)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
     engine.dispose()
     assert diff == []
 

@@ -27,13 +27,31 @@ def operation(**changes) -> Operation:  # type: ignore[no-untyped-def]
     for day in tz_op.days:
         for template in (ShiftTemplate("D", time(7), 480), ShiftTemplate("N", time(23), 480)):
             start, end = template.on(day, tz_op.tz)
-            shifts.append(Shift(f"GEE-KP/{day}/{template.label}", "GEE-KP", start, end, template.label,
-                                demand=(DemandLine(1, "SGT", frozenset({SkillNeed("GD")})),
-                                        DemandLine(3, None, frozenset({SkillNeed("PO", 2), SkillNeed("FA")}),
-                                                   frozenset({"VICPOL"})))))
-    values = dict(name="Flood", kind=OperationKind.EMERGENCY, first_day=date(2027, 4, 2),
-                  last_day=date(2027, 4, 4), cities=("GEE",), sites=("GEE-KP",), shifts=tuple(shifts),
-                  policy=FatiguePolicy(name="Flood rules", max_consecutive_nights=3))
+            shifts.append(
+                Shift(
+                    f"GEE-KP/{day}/{template.label}",
+                    "GEE-KP",
+                    start,
+                    end,
+                    template.label,
+                    demand=(
+                        DemandLine(1, "SGT", frozenset({SkillNeed("GD")})),
+                        DemandLine(
+                            3, None, frozenset({SkillNeed("PO", 2), SkillNeed("FA")}), frozenset({"VICPOL"})
+                        ),
+                    ),
+                )
+            )
+    values = dict(
+        name="Flood",
+        kind=OperationKind.EMERGENCY,
+        first_day=date(2027, 4, 2),
+        last_day=date(2027, 4, 4),
+        cities=("GEE",),
+        sites=("GEE-KP",),
+        shifts=tuple(shifts),
+        policy=FatiguePolicy(name="Flood rules", max_consecutive_nights=3),
+    )
     values.update(changes)
     return Operation(**values)
 
@@ -52,15 +70,19 @@ def test_operation_round_trip_keeps_shifts_demand_and_policy(stocked: Database) 
 def test_second_operation_with_the_same_name_is_refused(stocked: Database) -> None:
     with stocked.unit_of_work() as uow:
         uow.operations.add(operation())
-    with pytest.raises(DomainError, match="already used"):
-        with stocked.unit_of_work() as uow:
-            uow.operations.add(operation())
+    with pytest.raises(DomainError, match="already used"), stocked.unit_of_work() as uow:
+        uow.operations.add(operation())
 
 
 def test_demand_for_an_unknown_skill_is_named_and_nothing_is_stored(stocked: Database) -> None:
     op = operation()
-    bad_shift = Shift("bad", "GEE-KP", op.shifts[0].start, op.shifts[0].end,
-                      demand=(DemandLine(1, None, frozenset({SkillNeed("HELICOPTER")})),))
+    bad_shift = Shift(
+        "bad",
+        "GEE-KP",
+        op.shifts[0].start,
+        op.shifts[0].end,
+        demand=(DemandLine(1, None, frozenset({SkillNeed("HELICOPTER")})),),
+    )
     with pytest.raises(DomainError, match="shift bad demand line 1: skill 'HELICOPTER'"):
         with stocked.unit_of_work() as uow:
             uow.operations.add(operation(shifts=op.shifts + (bad_shift,)))
@@ -75,8 +97,13 @@ def test_plans_get_increasing_versions_and_round_trip(stocked: Database) -> None
         uow.staff.add_many([person])
         uow.operations.add(op)
         assert uow.plans.next_version("Flood") == 1
-        plan = Plan("Flood", 1, (Assignment(op.shifts[0].key, "31245", 0, pinned=True),),
-                    note="first cut", created_by="planner")
+        plan = Plan(
+            "Flood",
+            1,
+            (Assignment(op.shifts[0].key, "31245", 0, pinned=True),),
+            note="first cut",
+            created_by="planner",
+        )
         plan_id = uow.plans.add(plan)
         assert uow.plans.next_version("Flood") == 2
     with stocked.unit_of_work() as uow:

@@ -17,13 +17,15 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         with pytest.raises(IntegrityError):
-            connection.execute(text("INSERT INTO qualifications (staff_id, skill_id, level) "
-                                    "VALUES (999, 999, 1)"))
+            connection.execute(
+                text("INSERT INTO qualifications (staff_id, skill_id, level) VALUES (999, 999, 1)")
+            )
     db.close()
 
 
-def test_default_url_is_a_file_in_the_user_data_folder(monkeypatch: pytest.MonkeyPatch,
-                                                       tmp_path: Path) -> None:
+def test_default_url_is_a_file_in_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     url = default_database_url()
     assert url.startswith("sqlite:///") and url.endswith("deployer.sqlite")

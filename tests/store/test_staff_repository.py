@@ -13,12 +13,21 @@ from deployer.store.database import Database
 
 
 def member(number: str, **changes) -> StaffMember:  # type: ignore[no-untyped-def]
-    values = dict(service_number=number, given_name="Ana", family_name="Nguyen", rank="SGT",
-                  agency="VICPOL", home_station="STN-GEE",
-                  qualifications=(Qualification("GD"), Qualification("PO", 2, date(2027, 6, 30))),
-                  absences=(Absence(date(2027, 3, 10), date(2027, 3, 12), AbsenceKind.LEAVE, "annual"),),
-                  limits=EmploymentLimits(contracted_minutes_per_week=1440, max_minutes_per_week=1920,
-                                          max_shifts_by_label=(("N", 3), ("D", 10))))
+    values = dict(
+        service_number=number,
+        given_name="Ana",
+        family_name="Nguyen",
+        rank="SGT",
+        agency="VICPOL",
+        home_station="STN-GEE",
+        qualifications=(Qualification("GD"), Qualification("PO", 2, date(2027, 6, 30))),
+        absences=(Absence(date(2027, 3, 10), date(2027, 3, 12), AbsenceKind.LEAVE, "annual"),),
+        limits=EmploymentLimits(
+            contracted_minutes_per_week=1440,
+            max_minutes_per_week=1920,
+            max_shifts_by_label=(("N", 3), ("D", 10)),
+        ),
+    )
     values.update(changes)
     return StaffMember(**values)
 
@@ -62,8 +71,9 @@ def test_unknown_station_is_named(stocked: Database) -> None:
 def test_save_updates_by_service_number_and_replaces_skills(stocked: Database) -> None:
     with stocked.unit_of_work() as uow:
         uow.staff.add_many([member("7")])
-    changed = member("7", rank="CONST", qualifications=(Qualification("FA", 1, date(2028, 1, 1)),),
-                     absences=())
+    changed = member(
+        "7", rank="CONST", qualifications=(Qualification("FA", 1, date(2028, 1, 1)),), absences=()
+    )
     with stocked.unit_of_work() as uow:
         uow.staff.save(changed)
     with stocked.unit_of_work() as uow:
@@ -82,8 +92,10 @@ def test_remove_deletes_person_with_their_skills(stocked: Database) -> None:
 
 
 def test_requests_round_trip(stocked: Database) -> None:
-    requests = [StaffRequest("7", RequestKind.DAY_OFF, day=date(2027, 3, 9), weight=3),
-                StaffRequest("7", RequestKind.CITY, city="BAL")]
+    requests = [
+        StaffRequest("7", RequestKind.DAY_OFF, day=date(2027, 3, 9), weight=3),
+        StaffRequest("7", RequestKind.CITY, city="BAL"),
+    ]
     with stocked.unit_of_work() as uow:
         uow.staff.add_many([member("7")])
         uow.staff.add_requests(requests)

@@ -54,9 +54,7 @@ class ShiftRow(Base):
     __table_args__ = (UniqueConstraint("operation_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    operation_id: Mapped[int] = mapped_column(
-        ForeignKey("operations.id", ondelete="CASCADE"), index=True
-    )
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(100))
     site_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -79,8 +77,6 @@ class DemandLineRow(Base):
 class DemandSkillRow(Base):
     __tablename__ = "demand_skills"
 
-    line_id: Mapped[int] = mapped_column(
-        ForeignKey("demand_lines.id", ondelete="CASCADE"), primary_key=True
-    )
+    line_id: Mapped[int] = mapped_column(ForeignKey("demand_lines.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
     min_level: Mapped[int]

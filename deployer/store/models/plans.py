@@ -15,9 +15,7 @@ class PlanRow(Base):
     __table_args__ = (UniqueConstraint("operation_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    operation_id: Mapped[int] = mapped_column(
-        ForeignKey("operations.id", ondelete="CASCADE"), index=True
-    )
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")

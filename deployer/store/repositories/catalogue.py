@@ -9,6 +9,12 @@ from deployer.domain.catalogue import Agency, AgencyKind, Catalogue, Rank, Skill
 from deployer.domain.errors import DomainError
 from deployer.store.models import AgencyRow, RankRow, SkillRow
 
+_WHAT: dict[type, str] = {
+    AgencyRow: "a known agency",
+    RankRow: "in the rank list",
+    SkillRow: "in the skills catalogue",
+}
+
 
 class CatalogueRepository:
     """Reads and writes the catalogue and maps codes to row ids for the other repositories."""
@@ -19,8 +25,11 @@ class CatalogueRepository:
 
     def add(self, agencies: list[Agency], ranks: list[Rank], skills: list[Skill]) -> None:
         """Add new catalogue entries; a code that already exists is refused."""
-        for row_type, items, kind in ((AgencyRow, agencies, "agency"), (RankRow, ranks, "rank"),
-                                      (SkillRow, skills, "skill")):
+        for row_type, items, kind in (
+            (AgencyRow, agencies, "agency"),
+            (RankRow, ranks, "rank"),
+            (SkillRow, skills, "skill"),
+        ):
             existing = self.ids(row_type)
             seen: set[str] = set()
             for item in items:
@@ -33,12 +42,18 @@ class CatalogueRepository:
 
     def load(self) -> Catalogue:
         """The whole catalogue."""
-        agencies = [Agency(r.code, r.name, AgencyKind(r.kind))
-                    for r in self.session.scalars(select(AgencyRow).order_by(AgencyRow.code))]
-        ranks = [Rank(r.code, r.title, r.ladder, r.level)
-                 for r in self.session.scalars(select(RankRow).order_by(RankRow.ladder, RankRow.level))]
-        skills = [Skill(r.code, r.name, r.category, r.expires, r.max_level)
-                  for r in self.session.scalars(select(SkillRow).order_by(SkillRow.code))]
+        agencies = [
+            Agency(r.code, r.name, AgencyKind(r.kind))
+            for r in self.session.scalars(select(AgencyRow).order_by(AgencyRow.code))
+        ]
+        ranks = [
+            Rank(r.code, r.title, r.ladder, r.level)
+            for r in self.session.scalars(select(RankRow).order_by(RankRow.ladder, RankRow.level))
+        ]
+        skills = [
+            Skill(r.code, r.name, r.category, r.expires, r.max_level)
+            for r in self.session.scalars(select(SkillRow).order_by(SkillRow.code))
+        ]
         return Catalogue.of(agencies, ranks, skills)
 
     def ids(self, row_type: type) -> dict[str, int]:
@@ -56,8 +71,7 @@ class CatalogueRepository:
         """The id for ``code``, or a DomainError naming the record and field that used it."""
         ids = self.ids(row_type)
         if code not in ids:
-            what = {AgencyRow: "a known agency", RankRow: "in the rank list",
-                    SkillRow: "in the skills catalogue"}[row_type]
+            what = _WHAT[row_type]
             raise DomainError(record, field, f"{code!r} is not {what}")
         return ids[code]
 
@@ -67,5 +81,10 @@ def _row_values(item: Agency | Rank | Skill) -> dict:
         return {"code": item.code, "name": item.name, "kind": item.kind.value}
     if isinstance(item, Rank):
         return {"code": item.code, "title": item.title, "ladder": item.ladder, "level": item.level}
-    return {"code": item.code, "name": item.name, "category": item.category,
-            "expires": item.expires, "max_level": item.max_level}
+    return {
+        "code": item.code,
+        "name": item.name,
+        "category": item.category,
+        "expires": item.expires,
+        "max_level": item.max_level,
+    }

@@ -44,9 +44,14 @@ class LocationRepository:
             if location.city:
                 city_id = self.id_of(location.city, f"location {location.code}", "city")
             row = LocationRow(
-                code=location.code, name=location.name, kind=location.kind.value,
-                latitude=location.latitude, longitude=location.longitude, region=location.region,
-                city_id=city_id, address=location.address,
+                code=location.code,
+                name=location.name,
+                kind=location.kind.value,
+                latitude=location.latitude,
+                longitude=location.longitude,
+                region=location.region,
+                city_id=city_id,
+                address=location.address,
                 site_kind=location.site_kind.value if location.site_kind else None,
             )
             self.session.add(row)
@@ -59,9 +64,14 @@ class LocationRepository:
         code_of = {row.id: row.code for row in rows}
         return [
             Location(
-                code=row.code, name=row.name, kind=LocationKind(row.kind), latitude=row.latitude,
-                longitude=row.longitude, region=row.region,
-                city=code_of.get(row.city_id) if row.city_id else None, address=row.address,
+                code=row.code,
+                name=row.name,
+                kind=LocationKind(row.kind),
+                latitude=row.latitude,
+                longitude=row.longitude,
+                region=row.region,
+                city=code_of.get(row.city_id) if row.city_id else None,
+                address=row.address,
                 site_kind=SiteKind(row.site_kind) if row.site_kind else None,
             )
             for row in rows
@@ -74,11 +84,14 @@ class LocationRepository:
             record = f"travel {origin} -> {destination}"
             if leg.minutes < 0 or leg.km < 0:
                 raise DomainError(record, "minutes/km", "must not be negative")
-            values.append({
-                "origin_id": self.id_of(origin, record, "origin"),
-                "destination_id": self.id_of(destination, record, "destination"),
-                "minutes": leg.minutes, "km": leg.km,
-            })
+            values.append(
+                {
+                    "origin_id": self.id_of(origin, record, "origin"),
+                    "destination_id": self.id_of(destination, record, "destination"),
+                    "minutes": leg.minutes,
+                    "km": leg.km,
+                }
+            )
         if values:
             self.session.execute(insert(TravelLegRow), values)
 

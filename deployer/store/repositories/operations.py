@@ -30,8 +30,9 @@ from deployer.store.repositories.locations import LocationRepository
 class OperationRepository:
     """Operations by name, with their policy, sites, shifts and demand lines."""
 
-    def __init__(self, session: Session, catalogue: CatalogueRepository,
-                 locations: LocationRepository) -> None:
+    def __init__(
+        self, session: Session, catalogue: CatalogueRepository, locations: LocationRepository
+    ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.locations = locations
@@ -74,19 +75,29 @@ class OperationRepository:
         if self.session.scalar(select(OperationRow.id).where(OperationRow.name == operation.name)):
             raise DomainError(record, "name", "is already used by another operation")
         row = OperationRow(
-            name=operation.name, kind=operation.kind.value, first_day=operation.first_day,
-            last_day=operation.last_day, timezone=operation.timezone,
-            description=operation.description, policy_id=self.save_policy(operation.policy),
+            name=operation.name,
+            kind=operation.kind.value,
+            first_day=operation.first_day,
+            last_day=operation.last_day,
+            timezone=operation.timezone,
+            description=operation.description,
+            policy_id=self.save_policy(operation.policy),
         )
         self.session.add(row)
         self.session.flush()
         places = list(operation.cities) + [s for s in operation.sites if s not in operation.cities]
         if places:
-            self.session.execute(insert(OperationSiteRow), [
-                {"operation_id": row.id, "location_id": self.locations.id_of(code, record, "city/site"),
-                 "position": i}
-                for i, code in enumerate(places)
-            ])
+            self.session.execute(
+                insert(OperationSiteRow),
+                [
+                    {
+                        "operation_id": row.id,
+                        "location_id": self.locations.id_of(code, record, "city/site"),
+                        "position": i,
+                    }
+                    for i, code in enumerate(places)
+                ],
+            )
         self._add_shifts(row.id, operation)
         return row.id
 
@@ -103,8 +114,12 @@ class OperationRepository:
             .order_by(OperationSiteRow.position)
         ).all()
         operation = Operation(
-            name=row.name, kind=OperationKind(row.kind), first_day=row.first_day,
-            last_day=row.last_day, timezone=row.timezone, description=row.description,
+            name=row.name,
+            kind=OperationKind(row.kind),
+            first_day=row.first_day,
+            last_day=row.last_day,
+            timezone=row.timezone,
+            description=row.description,
             policy=policy,
             cities=tuple(code for code, kind in places if kind == "city"),
             sites=tuple(code for code, kind in places if kind != "city"),
@@ -118,38 +133,65 @@ class OperationRepository:
         return dict(self.session.execute(query).all())
 
     def _add_shifts(self, operation_id: int, operation: Operation) -> None:
-        site_ids = {code: self.locations.id_of(code, f"operation {operation.name!r}", "site")
-                    for code in operation.sites}
+        """Insert shifts, demand lines and their skills as three executemany batches.
+
+        Ids are read back with one select per table: RETURNING over thousands of rows is
+        quadratic in SQLAlchemy's result splicing.
+        """
+        record = f"operation {operation.name!r}"
+        site_ids = {code: self.locations.id_of(code, record, "site") for code in operation.sites}
         if not operation.shifts:
             return
-        result = self.session.execute(
-            insert(ShiftRow).returning(ShiftRow.id, ShiftRow.key),
-            [{"operation_id": operation_id, "key": s.key, "site_id": site_ids[s.site],
-              "starts_at": s.start, "ends_at": s.end, "label": s.label} for s in operation.shifts],
+        self.session.execute(
+            insert(ShiftRow),
+            [
+                {
+                    "operation_id": operation_id,
+                    "key": s.key,
+                    "site_id": site_ids[s.site],
+                    "starts_at": s.start,
+                    "ends_at": s.end,
+                    "label": s.label,
+                }
+                for s in operation.shifts
+            ],
         )
-        shift_ids = {key: id_ for id_, key in result.all()}
-        lines, needs = [], []
+        shift_ids = self.shift_ids(operation_id)
+        lines, needs = [], {}
         for shift in operation.shifts:
             for position, line in enumerate(shift.demand):
-                record = f"shift {shift.key} demand line {position + 1}"
-                lines.append({
-                    "shift_id": shift_ids[shift.key], "position": position, "count": line.count,
-                    "min_rank_id": (self.catalogue.id_of(RankRow, line.min_rank, record, "minimum rank")
-                                    if line.min_rank else None),
-                    "agencies": "|".join(sorted(line.agencies)),
-                })
+                where = f"shift {shift.key} demand line {position + 1}"
                 for agency in line.agencies:
-                    self.catalogue.id_of(AgencyRow, agency, record, "agency")
-                needs.append([(self.catalogue.id_of(SkillRow, n.skill, record, "skill"), n.min_level)
-                              for n in line.skills])
+                    self.catalogue.id_of(AgencyRow, agency, where, "agency")
+                min_rank = line.min_rank
+                lines.append(
+                    {
+                        "shift_id": shift_ids[shift.key],
+                        "position": position,
+                        "count": line.count,
+                        "min_rank_id": self.catalogue.id_of(RankRow, min_rank, where, "minimum rank")
+                        if min_rank
+                        else None,
+                        "agencies": "|".join(sorted(line.agencies)),
+                    }
+                )
+                needs[(shift_ids[shift.key], position)] = [
+                    (self.catalogue.id_of(SkillRow, n.skill, where, "skill"), n.min_level)
+                    for n in line.skills
+                ]
         if not lines:
             return
+        self.session.execute(insert(DemandLineRow), lines)
         line_ids = self.session.execute(
-            insert(DemandLineRow).returning(DemandLineRow.id, sort_by_parameter_order=True), lines
-        ).scalars().all()
-        skill_rows = [{"line_id": line_id, "skill_id": skill_id, "min_level": level}
-                      for line_id, line_needs in zip(line_ids, needs, strict=True)
-                      for skill_id, level in line_needs]
+            select(DemandLineRow.shift_id, DemandLineRow.position, DemandLineRow.id)
+            .join(ShiftRow, ShiftRow.id == DemandLineRow.shift_id)
+            .where(ShiftRow.operation_id == operation_id)
+        ).all()
+        skill_rows = [
+            {"line_id": line_id, "skill_id": skill_id, "min_level": level}
+            for shift_id, position, line_id in line_ids
+            for skill_id, level in needs[(shift_id, position)]
+        ]
         if skill_rows:
             self.session.execute(insert(DemandSkillRow), skill_rows)
 
@@ -159,30 +201,42 @@ class OperationRepository:
         skills = self.catalogue.codes(SkillRow)
         sites = {id_: code for code, id_ in self.locations.ids().items()}
         rows = self.session.scalars(
-            select(ShiftRow).where(ShiftRow.operation_id == operation_id)
+            select(ShiftRow)
+            .where(ShiftRow.operation_id == operation_id)
             .order_by(ShiftRow.starts_at, ShiftRow.key)
         ).all()
         line_rows = self.session.scalars(
-            select(DemandLineRow).join(ShiftRow, ShiftRow.id == DemandLineRow.shift_id)
-            .where(ShiftRow.operation_id == operation_id).order_by(DemandLineRow.position)
+            select(DemandLineRow)
+            .join(ShiftRow, ShiftRow.id == DemandLineRow.shift_id)
+            .where(ShiftRow.operation_id == operation_id)
+            .order_by(DemandLineRow.position)
         ).all()
         needs: dict[int, set[SkillNeed]] = defaultdict(set)
         for need in self.session.scalars(
-            select(DemandSkillRow).join(DemandLineRow, DemandLineRow.id == DemandSkillRow.line_id)
+            select(DemandSkillRow)
+            .join(DemandLineRow, DemandLineRow.id == DemandSkillRow.line_id)
             .join(ShiftRow, ShiftRow.id == DemandLineRow.shift_id)
             .where(ShiftRow.operation_id == operation_id)
         ):
             needs[need.line_id].add(SkillNeed(skills[need.skill_id], need.min_level))
         demand: dict[int, list[DemandLine]] = defaultdict(list)
         for line in line_rows:
-            demand[line.shift_id].append(DemandLine(
-                count=line.count,
-                min_rank=ranks[line.min_rank_id] if line.min_rank_id else None,
-                skills=frozenset(needs[line.id]),
-                agencies=frozenset(a for a in line.agencies.split("|") if a),
-            ))
+            demand[line.shift_id].append(
+                DemandLine(
+                    count=line.count,
+                    min_rank=ranks[line.min_rank_id] if line.min_rank_id else None,
+                    skills=frozenset(needs[line.id]),
+                    agencies=frozenset(a for a in line.agencies.split("|") if a),
+                )
+            )
         return [
-            Shift(key=row.key, site=sites[row.site_id], start=row.starts_at.astimezone(tz),
-                  end=row.ends_at.astimezone(tz), label=row.label, demand=tuple(demand[row.id]))
+            Shift(
+                key=row.key,
+                site=sites[row.site_id],
+                start=row.starts_at.astimezone(tz),
+                end=row.ends_at.astimezone(tz),
+                label=row.label,
+                demand=tuple(demand[row.id]),
+            )
             for row in rows
         ]

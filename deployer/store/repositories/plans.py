@@ -30,8 +30,7 @@ class PlanSummary:
 class PlanRepository:
     """Stores roster versions; each new plan for an operation gets the next version number."""
 
-    def __init__(self, session: Session, operations: OperationRepository,
-                 staff: StaffRepository) -> None:
+    def __init__(self, session: Session, operations: OperationRepository, staff: StaffRepository) -> None:
         self.session = session
         self.operations = operations
         self.staff = staff
@@ -47,7 +46,8 @@ class PlanRepository:
         op_id = self.operations.id_of(plan.operation)
         record = f"plan {plan.operation!r} v{plan.version}"
         taken = self.session.scalar(
-            select(PlanRow.id).where(PlanRow.operation_id == op_id, PlanRow.version == plan.version))
+            select(PlanRow.id).where(PlanRow.operation_id == op_id, PlanRow.version == plan.version)
+        )
         if taken:
             raise DomainError(record, "version", "already exists")
         shift_ids = self.operations.shift_ids(op_id)
@@ -59,11 +59,22 @@ class PlanRepository:
                 raise DomainError(where, "shift", "is not a shift of the operation")
             if a.service_number not in staff_ids:
                 raise DomainError(where, "service number", "is not in the register")
-            values.append({"shift_id": shift_ids[a.shift_key], "staff_id": staff_ids[a.service_number],
-                           "line": a.line, "pinned": a.pinned})
-        row = PlanRow(operation_id=op_id, version=plan.version, status=plan.status.value,
-                      note=plan.note, created_at=plan.created_at or datetime.now(UTC),
-                      created_by=plan.created_by)
+            values.append(
+                {
+                    "shift_id": shift_ids[a.shift_key],
+                    "staff_id": staff_ids[a.service_number],
+                    "line": a.line,
+                    "pinned": a.pinned,
+                }
+            )
+        row = PlanRow(
+            operation_id=op_id,
+            version=plan.version,
+            status=plan.status.value,
+            note=plan.note,
+            created_at=plan.created_at or datetime.now(UTC),
+            created_by=plan.created_by,
+        )
         self.session.add(row)
         self.session.flush()
         if values:
@@ -84,15 +95,20 @@ class PlanRepository:
             .order_by(ShiftRow.starts_at, ShiftRow.key, StaffRow.service_number)
         ).all()
         return Plan(
-            operation=operation, version=row.version, status=PlanStatus(row.status), note=row.note,
-            created_at=row.created_at, created_by=row.created_by,
+            operation=operation,
+            version=row.version,
+            status=PlanStatus(row.status),
+            note=row.note,
+            created_at=row.created_at,
+            created_by=row.created_by,
             assignments=tuple(Assignment(key, sn, line, pinned) for key, sn, line, pinned in assignments),
         )
 
     def list(self, operation: str | None = None) -> list[PlanSummary]:
         """Plans, newest first, optionally of one operation only."""
-        counts = (select(AssignmentRow.plan_id, func.count().label("n"))
-                  .group_by(AssignmentRow.plan_id).subquery())
+        counts = (
+            select(AssignmentRow.plan_id, func.count().label("n")).group_by(AssignmentRow.plan_id).subquery()
+        )
         query = (
             select(PlanRow, OperationRow.name, func.coalesce(counts.c.n, 0))
             .join(OperationRow, OperationRow.id == PlanRow.operation_id)

@@ -28,8 +28,9 @@ from deployer.store.repositories.locations import LocationRepository
 class StaffRepository:
     """People by service number; bulk paths keep 25,000-person registers quick."""
 
-    def __init__(self, session: Session, catalogue: CatalogueRepository,
-                 locations: LocationRepository) -> None:
+    def __init__(
+        self, session: Session, catalogue: CatalogueRepository, locations: LocationRepository
+    ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.locations = locations
@@ -49,17 +50,16 @@ class StaffRepository:
         seen: set[str] = set()
         for m in members:
             if m.service_number in existing or m.service_number in seen:
-                raise DomainError(f"staff {m.service_number}", "service number",
-                                  "already exists in the register")
+                raise DomainError(
+                    f"staff {m.service_number}", "service number", "already exists in the register"
+                )
             seen.add(m.service_number)
         rows = [self._row_values(m) for m in members]
         qualification_rows = [self._qualification_values(m) for m in members]
         if not rows:
             return 0
-        result = self.session.execute(
-            insert(StaffRow).returning(StaffRow.id, StaffRow.service_number), rows
-        )
-        new_ids = {sn: id_ for id_, sn in result.all()}
+        self.session.execute(insert(StaffRow), rows)  # no RETURNING: quadratic for big batches
+        new_ids = self.ids()
         self._insert_children(members, new_ids, qualification_rows)
         return len(rows)
 
@@ -104,11 +104,16 @@ class StaffRepository:
             record = f"request of {r.service_number}"
             if r.service_number not in ids:
                 raise DomainError(record, "service number", "is not in the register")
-            values.append({
-                "staff_id": ids[r.service_number], "kind": r.kind.value, "day": r.day,
-                "shift_label": r.shift_label, "weight": r.weight,
-                "city_id": self.locations.id_of(r.city, record, "city") if r.city else None,
-            })
+            values.append(
+                {
+                    "staff_id": ids[r.service_number],
+                    "kind": r.kind.value,
+                    "day": r.day,
+                    "shift_label": r.shift_label,
+                    "weight": r.weight,
+                    "city_id": self.locations.id_of(r.city, record, "city") if r.city else None,
+                }
+            )
         if values:
             self.session.execute(insert(StaffRequestRow), values)
 
@@ -117,8 +122,14 @@ class StaffRepository:
         numbers = {id_: sn for sn, id_ in self.ids().items()}
         cities = {id_: code for code, id_ in self.locations.ids().items()}
         return [
-            StaffRequest(numbers[r.staff_id], RequestKind(r.kind), r.day, r.shift_label,
-                         cities.get(r.city_id) if r.city_id else None, r.weight)
+            StaffRequest(
+                numbers[r.staff_id],
+                RequestKind(r.kind),
+                r.day,
+                r.shift_label,
+                cities.get(r.city_id) if r.city_id else None,
+                r.weight,
+            )
             for r in self.session.scalars(select(StaffRequestRow).order_by(StaffRequestRow.id))
         ]
 
@@ -147,18 +158,33 @@ class StaffRepository:
     def _qualification_values(self, m: StaffMember) -> list[dict[str, Any]]:
         record = f"staff {m.service_number}"
         return [
-            {"skill_id": self.catalogue.id_of(SkillRow, q.skill, record, "skill"),
-             "level": q.level, "expires_on": q.expires}
+            {
+                "skill_id": self.catalogue.id_of(SkillRow, q.skill, record, "skill"),
+                "level": q.level,
+                "expires_on": q.expires,
+            }
             for q in m.qualifications
         ]
 
-    def _insert_children(self, members: list[StaffMember], ids: dict[str, int],
-                         qualifications: list[list[dict[str, Any]]]) -> None:
-        q_rows = [dict(q, staff_id=ids[m.service_number])
-                  for m, qs in zip(members, qualifications, strict=True) for q in qs]
-        a_rows = [{"staff_id": ids[m.service_number], "first_day": a.first_day,
-                   "last_day": a.last_day, "kind": a.kind.value, "note": a.note}
-                  for m in members for a in m.absences]
+    def _insert_children(
+        self, members: list[StaffMember], ids: dict[str, int], qualifications: list[list[dict[str, Any]]]
+    ) -> None:
+        q_rows = [
+            dict(q, staff_id=ids[m.service_number])
+            for m, qs in zip(members, qualifications, strict=True)
+            for q in qs
+        ]
+        a_rows = [
+            {
+                "staff_id": ids[m.service_number],
+                "first_day": a.first_day,
+                "last_day": a.last_day,
+                "kind": a.kind.value,
+                "note": a.note,
+            }
+            for m in members
+            for a in m.absences
+        ]
         if q_rows:
             self.session.execute(insert(QualificationRow), q_rows)
         if a_rows:
@@ -189,14 +215,20 @@ class StaffRepository:
             absences[a.staff_id].append(Absence(a.first_day, a.last_day, AbsenceKind(a.kind), a.note))
         return [
             StaffMember(
-                service_number=row.service_number, given_name=row.given_name,
-                family_name=row.family_name, rank=ranks[row.rank_id], agency=agencies[row.agency_id],
+                service_number=row.service_number,
+                given_name=row.given_name,
+                family_name=row.family_name,
+                rank=ranks[row.rank_id],
+                agency=agencies[row.agency_id],
                 home_station=stations[row.home_station_id],
-                qualifications=tuple(qualifications[row.id]), absences=tuple(absences[row.id]),
+                qualifications=tuple(qualifications[row.id]),
+                absences=tuple(absences[row.id]),
                 limits=EmploymentLimits(
                     contracted_minutes_per_week=row.contracted_minutes_per_week,
-                    max_minutes_per_week=row.max_minutes_per_week, max_shifts=row.max_shifts,
-                    min_total_minutes=row.min_total_minutes, max_total_minutes=row.max_total_minutes,
+                    max_minutes_per_week=row.max_minutes_per_week,
+                    max_shifts=row.max_shifts,
+                    min_total_minutes=row.min_total_minutes,
+                    max_total_minutes=row.max_total_minutes,
                     max_weekends=row.max_weekends,
                     max_shifts_by_label=_parse_label_limits(row.max_shifts_by_label),
                     can_deploy_away=row.can_deploy_away,
