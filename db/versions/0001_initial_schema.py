@@ -293,6 +293,8 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.Column("min_rank_id", sa.Integer(), nullable=True),
         sa.Column("agencies", sa.String(length=300), nullable=False),
+        sa.Column("under_cost", sa.Integer(), nullable=True),
+        sa.Column("over_cost", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["min_rank_id"], ["ranks.id"], name=op.f("fk_demand_lines_min_rank_id_ranks")
         ),

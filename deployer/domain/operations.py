@@ -34,12 +34,16 @@ class DemandLine:
     """How many people a shift needs of one kind: minimum rank, skills, and allowed agencies.
 
     An empty ``agencies`` set accepts anyone; ``min_rank`` None accepts any rank.
+    ``under_cost`` prices each missing person (None: the objective's default); ``over_cost``
+    prices each person beyond ``count`` (None: over-staffing is not allowed).
     """
 
     count: int
     min_rank: str | None = None
     skills: frozenset[SkillNeed] = field(default_factory=frozenset)
     agencies: frozenset[str] = field(default_factory=frozenset)
+    under_cost: int | None = None
+    over_cost: int | None = None
 
     def describe(self) -> str:
         """Planner wording, e.g. '3 x SGT with PO, FA'."""
@@ -111,6 +115,14 @@ class Shift:
         )
         for i, line in enumerate(self.demand, start=1):
             require(line.count >= 0, record, f"demand line {i} count", f"is negative ({line.count})")
+            for name in ("under_cost", "over_cost"):
+                cost = getattr(line, name)
+                require(
+                    cost is None or cost >= 0,
+                    record,
+                    f"demand line {i} {name.replace('_', ' ')}",
+                    f"is negative ({cost})",
+                )
             for need in line.skills:
                 require(
                     need.min_level >= 1,

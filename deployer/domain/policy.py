@@ -24,12 +24,15 @@ RULE_NAMES = (
     "hours_per_7_days",
     "hours_per_14_days",
     "deployment_length",
+    "travel_days",
     "rest_after_deployment",
     "commute",
     "min_consecutive_days",
     "min_consecutive_days_off",
     "weekends",
     "forbidden_succession",
+    "max_shifts",
+    "total_minutes",
 )
 
 

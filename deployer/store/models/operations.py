@@ -72,6 +72,8 @@ class DemandLineRow(Base):
     count: Mapped[int]
     min_rank_id: Mapped[int | None] = mapped_column(ForeignKey("ranks.id"))
     agencies: Mapped[str] = mapped_column(String(300), default="")
+    under_cost: Mapped[int | None]
+    over_cost: Mapped[int | None]
 
 
 class DemandSkillRow(Base):

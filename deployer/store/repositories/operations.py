@@ -173,6 +173,8 @@ class OperationRepository:
                         if min_rank
                         else None,
                         "agencies": "|".join(sorted(line.agencies)),
+                        "under_cost": line.under_cost,
+                        "over_cost": line.over_cost,
                     }
                 )
                 needs[(shift_ids[shift.key], position)] = [
@@ -227,6 +229,8 @@ class OperationRepository:
                     min_rank=ranks[line.min_rank_id] if line.min_rank_id else None,
                     skills=frozenset(needs[line.id]),
                     agencies=frozenset(a for a in line.agencies.split("|") if a),
+                    under_cost=line.under_cost,
+                    over_cost=line.over_cost,
                 )
             )
         return [

@@ -1,0 +1,83 @@
+"""Use cases of the rostering engine: load a problem, solve and save a plan, check a plan."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from deployer.domain.problem import RosterProblem, RosterResult
+from deployer.domain.roster import Plan
+from deployer.domain.scoring import Score, score
+from deployer.domain.validator import Breach, validate
+from deployer.solver.engine import ProgressCallback, SolveParameters, solve
+from deployer.store.database import Database
+from deployer.store.unit_of_work import UnitOfWork
+
+
+def load_problem(uow: UnitOfWork, operation: str) -> RosterProblem:
+    """The roster problem of ``operation`` with the whole register, travel and requests."""
+    op = uow.operations.get(operation)
+    numbers = {p.service_number for p in uow.staff.all()}
+    return RosterProblem(
+        operation=op,
+        staff=tuple(uow.staff.all()),
+        catalogue=uow.catalogue.load(),
+        travel=uow.locations.travel_matrix(),
+        requests=tuple(r for r in uow.staff.requests() if r.service_number in numbers),
+    )
+
+
+@dataclass(frozen=True)
+class SolvedPlan:
+    """A solve's result together with the plan it was saved as (None when nothing was saved)."""
+
+    plan_id: int | None
+    result: RosterResult
+
+
+def solve_operation(
+    db: Database,
+    operation: str,
+    params: SolveParameters | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    created_by: str = "",
+) -> SolvedPlan:
+    """Solve ``operation`` and save the roster as its next draft plan version."""
+    with db.unit_of_work() as uow:
+        problem = load_problem(uow, operation)
+    result = solve(problem, params, on_progress, stop)
+    if not result.assignments and result.objective is None:
+        return SolvedPlan(None, result)
+    with db.unit_of_work() as uow:
+        version = uow.plans.next_version(operation)
+        note = f"Solved: {result.status}, objective {result.objective:.1f}"
+        plan_id = uow.plans.add(
+            Plan(
+                operation,
+                version,
+                result.assignments,
+                note=note,
+                created_at=datetime.now(UTC),
+                created_by=created_by,
+            )
+        )
+    return SolvedPlan(plan_id, result)
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """The validator's verdict on a saved plan."""
+
+    plan: Plan
+    breaches: list[Breach]
+    score: Score
+
+
+def check_plan(db: Database, plan_id: int) -> PlanCheck:
+    """Validate a saved plan against its operation's rules."""
+    with db.unit_of_work() as uow:
+        plan = uow.plans.get(plan_id)
+        problem = load_problem(uow, plan.operation)
+    return PlanCheck(plan, validate(problem, plan.assignments), score(problem, plan.assignments))

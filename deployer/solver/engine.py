@@ -1,0 +1,301 @@
+"""Solving a roster problem: build, search with progress and stop, read back a domain result."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, SolveStatus
+from deployer.domain.problem_checks import check_problem
+from deployer.domain.roster import Assignment
+from deployer.domain.scoring import TERMS, score
+from deployer.domain.validator import hard_breaches, validate
+from deployer.solver.candidates import Candidates
+from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
+from deployer.solver.greedy import greedy_roster
+from deployer.solver.model import RosterModel, UnpinnableError
+
+
+@dataclass(frozen=True)
+class SolveParameters:
+    """How long and how hard to search."""
+
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    hard_coverage: bool = False
+    """Refuse shortfalls: an uncoverable demand then makes the request infeasible (and explained)."""
+    log: bool = False
+    probing_level: int = 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One improving roster found during the search."""
+
+    objective: float
+    bound: float
+    elapsed: float
+    solutions: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress: ProgressCallback | None, started: float) -> None:
+        super().__init__()
+        self.on_progress = on_progress
+        self.started = started
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.on_progress is not None:
+            self.on_progress(
+                Progress(
+                    self.objective_value / 60,
+                    self.best_objective_bound / 60,
+                    time.perf_counter() - self.started,
+                    self.solutions,
+                )
+            )
+
+
+def solve(
+    problem: RosterProblem,
+    params: SolveParameters | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    hint: Sequence[Assignment] = (),
+) -> RosterResult:
+    """The best roster found within the time limit, or the reasons there is none.
+
+    ``stop`` ends the search early and returns the best roster so far; ``hint`` (or else the
+    published roster) seeds the search.
+    """
+    params = params or SolveParameters()
+    started = time.perf_counter()
+    check_problem(problem)
+    candidates = Candidates(problem)
+    try:
+        model = RosterModel(problem, candidates, hard_coverage=params.hard_coverage)
+    except UnpinnableError as error:
+        return RosterResult(
+            SolveStatus.INFEASIBLE,
+            (),
+            None,
+            None,
+            time.perf_counter() - started,
+            explanation=(explain_unpinnable(problem, error.assignment),),
+        )
+    first = clean_roster(problem, list(hint) or greedy_roster(problem, candidates))
+    first_score = score(problem, first).total
+    if on_progress is not None:
+        on_progress(Progress(first_score, 0.0, time.perf_counter() - started, 0))
+    _add_hint(model, first)
+    solver, status, stopped = _run(model, params, on_progress, stop, started)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value / 60 > first_score + 1e-6:
+        status = cp_model.UNKNOWN  # the search ended worse than the first roster: keep the first
+    if status == cp_model.UNKNOWN and first:
+        return _first_result(
+            problem,
+            candidates,
+            first,
+            first_score,
+            stopped,
+            time.perf_counter() - started,
+            solver.best_objective_bound / 60 if solver.best_objective_bound else None,
+        )
+    if status == cp_model.INFEASIBLE:
+        core = [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
+        if not model.assumptions:
+            core = _explain_run(problem, candidates, params)
+        reasons = explain_core(problem, candidates, [c for c in core if c])
+        if params.hard_coverage:
+            relaxed = solve(
+                problem,
+                SolveParameters(params.time_limit, params.workers, params.seed),
+                on_progress,
+                stop,
+                hint,
+            )
+            return _with_explanation(relaxed, reasons, "The roster below leaves that demand unfilled.")
+        return RosterResult(
+            SolveStatus.INFEASIBLE, (), None, None, time.perf_counter() - started, explanation=tuple(reasons)
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterResult(
+            SolveStatus.NO_SOLUTION,
+            (),
+            None,
+            None,
+            time.perf_counter() - started,
+            explanation=("No roster was found within the time limit; allow more time.",),
+            stopped=stopped,
+        )
+    return _read_result(problem, candidates, model, solver, status, stopped, time.perf_counter() - started)
+
+
+def _run(
+    model: RosterModel,
+    params: SolveParameters,
+    on_progress: ProgressCallback | None,
+    stop: threading.Event | None,
+    started: float,
+) -> tuple[cp_model.CpSolver, int, bool]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, params.time_limit - (time.perf_counter() - started))
+    solver.parameters.num_workers = max(1, params.workers)
+    solver.parameters.random_seed = params.seed
+    solver.parameters.log_search_progress = params.log
+    # Probing in presolve costs seconds on rostering models and buys little; the hint matters more.
+    solver.parameters.cp_model_probing_level = params.probing_level
+    reporter = _Reporter(on_progress, started)
+    finished = threading.Event()
+    stopped = False
+
+    def watch() -> None:
+        nonlocal stopped
+        while stop is not None and not finished.wait(0.05):
+            if stop.is_set():
+                stopped = True
+                solver.stop_search()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        status = solver.solve(model.model, reporter)
+    finally:
+        finished.set()
+        watcher.join()
+    return solver, status, stopped
+
+
+def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolveParameters) -> list[str]:
+    """Solve again with every constraint that can fail behind an assumption, to find a core."""
+    model = RosterModel(problem, candidates, hard_coverage=params.hard_coverage, explain=True)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(1.0, params.time_limit / 2)
+    solver.parameters.num_workers = 1
+    if solver.solve(model.model) != cp_model.INFEASIBLE:
+        return []
+    return [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
+
+
+def _add_hint(model: RosterModel, assignments: Sequence[Assignment]) -> None:
+    """Hint every variable: fix the assignments in a copy, let propagation fill in the rest.
+
+    A hint of the assignment variables alone leaves CP-SAT to complete the auxiliary ones
+    (work days, minutes, deployments), which on large models it often fails to do in time.
+    """
+    chosen = {(a.service_number, a.shift_key, a.line) for a in assignments}
+    if not chosen:
+        return
+    shifts = model.cands.shifts
+    fixed = model.model.clone()
+    for (sn, shift, line), var in model.x.items():
+        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == ((sn, shifts[shift].key, line) in chosen))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    hint = model.model.proto.solution_hint
+    for index in range(len(model.model.proto.variables)):
+        hint.vars.append(index)
+        hint.values.append(solver.value(fixed.get_int_var_from_proto_index(index)))
+
+
+def _read_result(
+    problem: RosterProblem,
+    candidates: Candidates,
+    model: RosterModel,
+    solver: cp_model.CpSolver,
+    status: int,
+    stopped: bool,
+    seconds: float,
+) -> RosterResult:
+    shifts = candidates.shifts
+    pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
+    assignments = tuple(
+        Assignment(shifts[shift].key, sn, line, pinned=(sn, shifts[shift].key) in pinned)
+        for (sn, shift, line), var in model.x.items()
+        if solver.boolean_value(var)
+    )
+    shortfalls = tuple(
+        Shortfall(shifts[i].key, j, solver.value(var), shifts[i].demand[j].describe())
+        for (i, j), var in model.under.items()
+        if solver.value(var) > 0
+    )
+    breakdown = {term: solver.value(model.term_expr(term)) / 60 for term in TERMS}
+    published = {(a.shift_key, a.service_number) for a in problem.published}
+    kept = {(a.shift_key, a.service_number) for a in assignments}
+    return RosterResult(
+        status=SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE,
+        assignments=assignments,
+        objective=solver.objective_value / 60,
+        bound=solver.best_objective_bound / 60,
+        wall_seconds=seconds,
+        breakdown=breakdown,
+        shortfalls=shortfalls,
+        explanation=tuple(explain_shortfalls(problem, candidates, shortfalls)),
+        changes=len(published - kept),
+        stopped=stopped,
+    )
+
+
+def clean_roster(problem: RosterProblem, assignments: list[Assignment]) -> list[Assignment]:
+    """``assignments`` less any the validator finds in a hard breach (so a first roster is valid)."""
+    while True:
+        bad = {
+            (b.service_number, key)
+            for b in hard_breaches(validate(problem, assignments))
+            for key in b.shift_keys[-1:]
+        }
+        if not bad:
+            return assignments
+        assignments = [a for a in assignments if (a.service_number, a.shift_key) not in bad]
+
+
+def _first_result(
+    problem: RosterProblem,
+    candidates: Candidates,
+    roster: list[Assignment],
+    total: float,
+    stopped: bool,
+    seconds: float,
+    bound: float | None,
+) -> RosterResult:
+    """The constructive roster as the result, when the search found nothing better."""
+    counts: dict[tuple[str, int], int] = {}
+    for a in roster:
+        counts[(a.shift_key, a.line)] = counts.get((a.shift_key, a.line), 0) + 1
+    shortfalls = tuple(
+        Shortfall(s.key, j, line.count - counts.get((s.key, j), 0), line.describe())
+        for s in problem.operation.shifts
+        for j, line in enumerate(s.demand)
+        if counts.get((s.key, j), 0) < line.count
+    )
+    published = {(a.shift_key, a.service_number) for a in problem.published}
+    kept = {(a.shift_key, a.service_number) for a in roster}
+    return RosterResult(
+        SolveStatus.FEASIBLE,
+        tuple(roster),
+        total,
+        bound,
+        seconds,
+        breakdown=score(problem, roster).terms,
+        shortfalls=shortfalls,
+        explanation=tuple(explain_shortfalls(problem, candidates, shortfalls)),
+        changes=len(published - kept),
+        stopped=stopped,
+    )
+
+
+def _with_explanation(result: RosterResult, reasons: list[str], note: str) -> RosterResult:
+    return replace(result, explanation=(*reasons, note, *result.explanation))

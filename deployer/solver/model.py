@@ -1,0 +1,457 @@
+"""The CP-SAT model: variables, one small method per rule, and the objective.
+
+Variables are ``x[person, shift, line]`` for candidate assignments only (see ``candidates``),
+plus coverage slack per demand line. Each rule method carries the name of the rule it enforces
+(the validator has a check of the same name). Objective terms are kept apart, counted in
+sixtieths of a point, so that the result can say what each term costs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ortools.sat.python import cp_model
+
+from deployer.domain.operations import Shift
+from deployer.domain.problem import RosterProblem
+from deployer.domain.requests import RequestKind
+from deployer.domain.roster import Assignment
+from deployer.domain.rules import Reach, minutes_by_day, weekend_of
+from deployer.domain.scoring import TERMS, overtime_allowance
+from deployer.domain.staff import StaffMember
+from deployer.solver.candidates import Candidate, Candidates
+
+Expr = cp_model.LinearExprT
+
+
+class UnpinnableError(Exception):
+    """A pinned assignment that the person cannot hold at all (no candidate exists)."""
+
+    def __init__(self, assignment: Assignment) -> None:
+        self.assignment = assignment
+        super().__init__(f"{assignment.service_number} cannot be pinned to {assignment.shift_key}")
+
+
+@dataclass
+class _Entry:
+    """A candidate with its variable, for the person-level rules."""
+
+    var: cp_model.IntVar
+    cand: Candidate
+    shift: Shift
+
+
+@dataclass
+class _Person:
+    person: StaffMember
+    entries: list[_Entry] = field(default_factory=list)
+    by_day: dict[date, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    works: dict[date, cp_model.IntVar] = field(default_factory=dict)
+    """One variable per day with entries: 1 when a shift starting that day is worked."""
+
+
+class RosterModel:
+    """Builds the CP-SAT model of a roster problem."""
+
+    def __init__(
+        self,
+        problem: RosterProblem,
+        candidates: Candidates,
+        *,
+        hard_coverage: bool = False,
+        explain: bool = False,
+    ) -> None:
+        self.problem = problem
+        self.cands = candidates
+        self.policy = problem.operation.policy
+        self.days = problem.operation.days
+        self.model = cp_model.CpModel()
+        self.hard_coverage = hard_coverage
+        self.x: dict[tuple[str, int, int], cp_model.IntVar] = {}
+        self.under: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.over: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.explain = explain
+        self.assumptions: dict[int, str] = {}
+        """Enforcement literal index -> what it stands for, when building to explain a failure."""
+        self.terms: dict[str, list[tuple[Expr, int]]] = {t: [] for t in TERMS}
+        self.offsets: dict[str, int] = dict.fromkeys(TERMS, 0)
+        self.people: dict[str, _Person] = {}
+        self._variables()
+        self.add_constraints()
+        self._objective()
+
+    # -- variables ---------------------------------------------------------------------------
+
+    def _variables(self) -> None:
+        shifts = self.cands.shifts
+        for person in self.problem.staff:
+            sp = _Person(person)
+            for c in self.cands.by_person[person.service_number]:
+                var = self.model.new_bool_var(f"x[{person.service_number},{shifts[c.shift].key},{c.line}]")
+                self.x[(person.service_number, c.shift, c.line)] = var
+                entry = _Entry(var, c, shifts[c.shift])
+                sp.entries.append(entry)
+                sp.by_day[shifts[c.shift].day].append(entry)
+            if sp.entries:
+                for day, entries in sp.by_day.items():
+                    works = self.model.new_bool_var(f"works[{person.service_number},{day}]")
+                    self.model.add(sum(e.var for e in entries) == works)
+                    sp.works[day] = works
+                self.people[person.service_number] = sp
+
+    def work(self, sp: _Person, day: date) -> cp_model.IntVar | int:
+        """1 when the person works a shift starting on ``day`` (0 when they cannot)."""
+        return sp.works.get(day, 0)
+
+    # -- constraints -------------------------------------------------------------------------
+
+    def _may_fail(self, constraint: cp_model.Constraint, meaning: str) -> None:
+        """A constraint that can make the problem infeasible: named by an assumption when explaining."""
+        if self.explain or self.hard_coverage:
+            literal = self.model.new_bool_var(meaning)
+            constraint.only_enforce_if(literal)
+            self.model.add_assumption(literal)
+            self.assumptions[literal.index] = meaning
+
+    def add_constraints(self) -> None:
+        """Every rule, in the order a planner reads them.
+
+        One shift per day is built into the variables: each day's entries sum to one boolean.
+        """
+        self._coverage()
+        self._pinned()
+        for sp in self.people.values():
+            self._rest_between_shifts(sp)
+            self._consecutive_days(sp)
+            self._consecutive_nights(sp)
+            self._hours_per_window(sp)
+            self._deployments(sp)
+            self._min_consecutive_days(sp)
+            self._min_consecutive_days_off(sp)
+            self._weekends(sp)
+            self._forbidden_successions(sp)
+            self._person_limits(sp)
+
+    def _coverage(self) -> None:
+        """Each demand line gets its count; shortfall (and allowed surplus) are priced slack."""
+        filled: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+        for (_, shift, line), var in self.x.items():
+            filled[(shift, line)].append(var)
+        weights = self.problem.weights
+        for i, shift in enumerate(self.cands.shifts):
+            for j, line in enumerate(shift.demand):
+                people = filled.get((i, j), [])
+                under = self.model.new_int_var(0, line.count, f"unfilled[{shift.key},{j}]")
+                over_max = 0 if line.over_cost is None else max(0, len(people) - line.count)
+                over = self.model.new_int_var(0, over_max, f"surplus[{shift.key},{j}]")
+                self.model.add(sum(people) + under - over == line.count)
+                self.under[(i, j)], self.over[(i, j)] = under, over
+                cost = weights.unfilled if line.under_cost is None else line.under_cost
+                self.terms["unfilled"].append((under, 60 * cost))
+                if line.over_cost:
+                    self.terms["overstaffed"].append((over, 60 * line.over_cost))
+                if self.hard_coverage and line.count:
+                    self._may_fail(self.model.add(under == 0), f"cover {shift.key} line {j}")
+
+    def _pinned(self) -> None:
+        """Pinned assignments of the published roster stay as they are."""
+        for a in self.problem.published:
+            if not a.pinned:
+                continue
+            i = self.cands.index.get(a.shift_key)
+            var = self.x.get((a.service_number, i, a.line)) if i is not None else None
+            if var is None:
+                raise UnpinnableError(a)
+            self._may_fail(self.model.add(var == 1), f"pinned {a.service_number} {a.shift_key}")
+
+    def _rest_between_shifts(self, sp: _Person) -> None:
+        """No two shifts overlap or leave less rest than the policy needs (travel counted).
+
+        Entries are grouped by shift and reach (lines of one shift clash alike). For each later
+        group, the earlier entries it clashes with are summed with it: since at most one shift a
+        day is worked, one linear constraint per group is exact.
+        """
+        groups: dict[date, dict[tuple[int, Reach], list[cp_model.IntVar]]] = {}
+        for day, entries in sp.by_day.items():
+            by_key: dict[tuple[int, Reach], list[cp_model.IntVar]] = defaultdict(list)
+            for e in entries:
+                by_key[(e.cand.shift, e.cand.reach)].append(e.var)
+            groups[day] = by_key
+        for day, later_groups in groups.items():
+            for back in (1, 2):
+                earlier_groups = groups.get(day - timedelta(days=back))
+                if not earlier_groups:
+                    continue
+                for later, later_vars in later_groups.items():
+                    clashes = [
+                        v
+                        for earlier, earlier_vars in earlier_groups.items()
+                        if self.cands.clash(earlier, later)
+                        for v in earlier_vars
+                    ]
+                    if clashes:
+                        self.model.add(sum(clashes) + sum(later_vars) <= 1)
+
+    def _consecutive_days(self, sp: _Person) -> None:
+        """No more than ``max_consecutive_days`` working days in a row."""
+        self._window_limit(sp, self.policy.max_consecutive_days, lambda d: self.work(sp, d))
+
+    def _consecutive_nights(self, sp: _Person) -> None:
+        """No more than ``max_consecutive_nights`` nights in a row."""
+        nights = {e.shift.key for e in sp.entries if self.policy.is_night(e.shift.start, e.shift.end)}
+        if not nights:
+            return
+        self._window_limit(
+            sp,
+            self.policy.max_consecutive_nights,
+            lambda d: sum(e.var for e in sp.by_day.get(d, []) if e.shift.key in nights),
+        )
+
+    def _window_limit(self, sp: _Person, limit: int, on_day) -> None:  # type: ignore[no-untyped-def]
+        """In any ``limit + 1`` consecutive days, at most ``limit`` count."""
+        span = limit + 1
+        if len(self.days) < span:
+            return
+        for start in range(len(self.days) - span + 1):
+            window = [on_day(self.days[start + k]) for k in range(span)]
+            if any(not isinstance(t, int) for t in window):
+                self.model.add(sum(window) <= limit)
+
+    def _hours_per_window(self, sp: _Person) -> None:
+        """Minutes worked in any 7 and any 14 days (nights split at midnight) within the limits."""
+        per_day: dict[date, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for e in sp.entries:
+            for day, minutes in minutes_by_day(e.shift).items():
+                per_day[day].append((e.var, minutes))
+        limit_7 = self.policy.max_minutes_per_7_days
+        if sp.person.limits.max_minutes_per_week is not None:
+            limit_7 = min(limit_7, sp.person.limits.max_minutes_per_week)
+        most = {day: sum(m for _, m in items) for day, items in per_day.items()}
+        day_minutes: dict[date, cp_model.IntVar] = {}
+
+        def minutes_on(day: date) -> cp_model.IntVar:
+            if day not in day_minutes:
+                items = per_day[day]
+                var = self.model.new_int_var(
+                    0, min(24 * 60, most[day]), f"minutes[{sp.person.service_number},{day}]"
+                )
+                self.model.add(
+                    cp_model.LinearExpr.weighted_sum([v for v, _ in items], [m for _, m in items]) == var
+                )
+                day_minutes[day] = var
+            return day_minutes[day]
+
+        first = self.days[0]
+        for window, limit in ((7, limit_7), (14, self.policy.max_minutes_per_14_days)):
+            start = first - timedelta(days=window - 1)
+            while start <= max(per_day, default=first):
+                days = [start + timedelta(days=k) for k in range(window)]
+                days = [d for d in days if d in per_day]
+                if sum(min(24 * 60, most[d]) for d in days) > limit:
+                    self.model.add(sum(minutes_on(d) for d in days) <= limit)
+                start += timedelta(days=1)
+
+    def _deployments(self, sp: _Person) -> None:
+        """Away blocks: at most ``max_deployment_days`` long, a free travel day at each end,
+        then ``rest_days_after_deployment`` free days; lodging nights and trips are priced."""
+        away: dict[str, dict[date, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+        for e in sp.entries:
+            if e.cand.reach.lodged:
+                away[e.cand.reach.base][e.shift.day].append(e.var)
+        weights = self.problem.weights
+        limit = self.policy.max_deployment_days
+        for city, days in away.items():
+            lodged: dict[date, cp_model.IntVar] = {}
+            for d, day_vars in days.items():
+                lodged[d] = self.model.new_bool_var(f"away[{sp.person.service_number},{city},{d}]")
+                self.model.add(sum(day_vars) == lodged[d])
+
+            def aw(d: date, lodged=lodged) -> cp_model.IntVar | int:  # type: ignore[no-untyped-def]
+                return lodged.get(d, 0)
+
+            home = self.problem.travel.leg(sp.person.home_station, city)
+            trip = 60 * weights.travel_per_10_km * round(2 * home.km / 10)
+            for d in sorted(days):
+                before, after = d - timedelta(days=1), d + timedelta(days=1)
+                # Travel day before a first away day and after a last one: no shift at all.
+                self.model.add(aw(d) - aw(before) + self.work(sp, before) <= 1)
+                self.model.add(aw(d) - aw(after) + self.work(sp, after) <= 1)
+                for k in range(self.policy.rest_days_after_deployment):
+                    self.model.add(aw(d) - aw(after) + self.work(sp, d + timedelta(days=2 + k)) <= 1)
+                start = self.model.new_bool_var(f"deploy[{sp.person.service_number},{city},{d}]")
+                self.model.add(start >= aw(d) - aw(before))
+                self.model.add(start <= aw(d))
+                self.model.add(start <= 1 - aw(before))
+                # A deployment costs one night more than its days, and the trip there and back.
+                self.terms["lodging"].append((start, 60 * weights.lodging_night))
+                self.terms["travel"].append((start, trip))
+                self.terms["lodging"].append((lodged[d], 60 * weights.lodging_night))
+            span = limit + 1
+            for i in range(len(self.days) - span + 1):
+                window = [lodged[self.days[i + k]] for k in range(span) if self.days[i + k] in lodged]
+                if len(window) > limit:
+                    self.model.add(sum(window) <= limit)
+
+    def _min_consecutive_days(self, sp: _Person) -> None:
+        """Runs of work inside the horizon last at least ``min_consecutive_days``."""
+        self._min_runs(sp, self.policy.min_consecutive_days, working=True)
+
+    def _min_consecutive_days_off(self, sp: _Person) -> None:
+        """Runs of days off inside the horizon last at least ``min_consecutive_days_off``."""
+        self._min_runs(sp, self.policy.min_consecutive_days_off, working=False)
+
+    def _min_runs(self, sp: _Person, minimum: int, *, working: bool) -> None:
+        """Forbid every run shorter than ``minimum`` that does not touch the horizon's ends."""
+        if minimum <= 1:
+            return
+        w = [self._work_literal(sp, d) for d in self.days]
+        n = len(w)
+        for length in range(1, minimum):
+            for start in range(1, n - length):
+                inside = w[start : start + length]
+                border = [w[start - 1], w[start + length]]
+                # clause: the run is not exactly these days (borders are the other state)
+                if working:
+                    self.model.add_bool_or([*border, *(lit.Not() for lit in inside)])
+                else:
+                    self.model.add_bool_or([*(lit.Not() for lit in border), *inside])
+
+    def _work_literal(self, sp: _Person, day: date) -> cp_model.IntVar:
+        """The day's work variable, or a constant false literal when nothing can be worked."""
+        var = sp.works.get(day)
+        if var is None:
+            var = sp.works[day] = self.model.new_constant(0)
+        return var
+
+    def _weekends(self, sp: _Person) -> None:
+        """Weekends worked (Saturday or Sunday) within the person's or the policy's limit."""
+        limit = sp.person.limits.max_weekends
+        if limit is None:
+            limit = self.policy.max_weekends
+        if limit is None:
+            return
+        weekends: dict[date, list[date]] = defaultdict(list)
+        for d in self.days:
+            if (sat := weekend_of(d)) is not None:
+                weekends[sat].append(d)
+        if len(weekends) <= limit:
+            return
+        worked = []
+        for sat, days in weekends.items():
+            var = self.model.new_bool_var(f"weekend[{sp.person.service_number},{sat}]")
+            day_vars = [self._work_literal(sp, d) for d in days]
+            self.model.add_max_equality(var, day_vars)
+            worked.append(var)
+        self.model.add(sum(worked) <= limit)
+
+    def _forbidden_successions(self, sp: _Person) -> None:
+        """Shift label pairs that may not follow on the next day."""
+        for first, second in self.policy.forbidden_successions:
+            for d, entries in sp.by_day.items():
+                a = [e.var for e in entries if e.shift.label == first]
+                b = [e.var for e in sp.by_day.get(d + timedelta(days=1), []) if e.shift.label == second]
+                if a and b:
+                    self.model.add(sum(a) + sum(b) <= 1)
+
+    def _person_limits(self, sp: _Person) -> None:
+        """Per-person maximum shifts (in all and by label) and total minutes."""
+        limits = sp.person.limits
+        for label, limit in limits.max_shifts_by_label:
+            labelled = [e.var for e in sp.entries if e.shift.label == label]
+            if len(labelled) > limit:
+                self.model.add(sum(labelled) <= limit)
+        if limits.max_shifts is not None and len(sp.entries) > limits.max_shifts:
+            self.model.add(sum(e.var for e in sp.entries) <= limits.max_shifts)
+        total = self.minutes(sp)
+        if limits.max_total_minutes is not None:
+            self.model.add(total <= limits.max_total_minutes)
+        if limits.min_total_minutes is not None:
+            self._may_fail(
+                self.model.add(total >= limits.min_total_minutes), f"minimum {sp.person.service_number}"
+            )
+
+    def minutes(self, sp: _Person) -> Expr:
+        """Minutes the person works over the horizon."""
+        return cp_model.LinearExpr.weighted_sum(
+            [e.var for e in sp.entries], [e.shift.minutes for e in sp.entries]
+        )
+
+    # -- objective ---------------------------------------------------------------------------
+
+    def _objective(self) -> None:
+        weights = self.problem.weights
+        for sp in self.people.values():
+            for e in sp.entries:
+                self.terms["fatigue"].append((e.var, 60 * weights.fatigue * e.cand.fatigue))
+                self.terms["travel"].append((e.var, 60 * weights.travel_per_10_km * e.cand.travel))
+        self._requests()
+        self._overtime_and_fairness()
+        self._changes()
+        self.model.minimize(sum(self.term_expr(t) for t in TERMS))
+
+    def term_expr(self, term: str) -> Expr:
+        """The (sixtieths) expression of one objective term, offset included."""
+        items = [(v, c) for v, c in self.terms[term] if c]
+        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in items], [c for _, c in items])
+        return expr + self.offsets[term]
+
+    def _requests(self) -> None:
+        """Days off, shifts off and on, and preferred cities; each unmet one costs its weight."""
+        unit = 60 * self.problem.weights.request
+        city_of = {code: loc.city for code, loc in self.problem.travel.locations.items()}
+        first, last = self.days[0], self.days[-1]
+        for r in self.problem.requests:
+            sp = self.people.get(r.service_number)
+            if r.kind is RequestKind.SHIFT_ON and r.day is not None and first <= r.day <= last:
+                self.offsets["requests"] += unit * r.weight
+            if sp is None:
+                continue
+            cost = unit * r.weight
+            if r.kind is RequestKind.DAY_OFF:
+                chosen = list(sp.by_day.get(r.day, []))  # type: ignore[arg-type]
+            elif r.kind is RequestKind.SHIFT_OFF:
+                chosen = [e for e in sp.by_day.get(r.day, []) if e.shift.label == r.shift_label]  # type: ignore[arg-type]
+            elif r.kind is RequestKind.SHIFT_ON:
+                chosen = [e for e in sp.by_day.get(r.day, []) if e.shift.label == r.shift_label]  # type: ignore[arg-type]
+                cost = -cost
+            else:
+                chosen = [e for e in sp.entries if city_of.get(e.shift.site) != r.city]
+            self.terms["requests"].extend((e.var, cost) for e in chosen)
+
+    def _overtime_and_fairness(self) -> None:
+        """Overtime beyond the pro-rata contract; the heaviest load in each rank."""
+        weights = self.problem.weights
+        horizon = len(self.days)
+        by_rank: dict[str, list[Expr]] = defaultdict(list)
+        for sp in self.people.values():
+            total = self.minutes(sp)
+            most = sum(e.shift.minutes for e in sp.entries)
+            allowance = overtime_allowance(sp.person.limits.contracted_minutes_per_week, horizon)
+            if weights.overtime_per_hour and most > allowance:
+                overtime = self.model.new_int_var(
+                    0, most - allowance, f"overtime[{sp.person.service_number}]"
+                )
+                self.model.add_max_equality(overtime, [total - allowance, 0])
+                self.terms["overtime"].append((overtime, weights.overtime_per_hour))
+            by_rank[sp.person.rank].append(total)
+        if not weights.fairness_per_hour:
+            return
+        for rank, totals in by_rank.items():
+            top = self.model.new_int_var(0, 60 * 24 * horizon, f"heaviest[{rank}]")
+            self.model.add_max_equality(top, totals)
+            self.terms["fairness"].append((top, weights.fairness_per_hour))
+
+    def _changes(self) -> None:
+        """Each published assignment not kept costs ``weights.change`` (re-rostering)."""
+        unit = 60 * self.problem.weights.change
+        by_person_shift: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        if self.problem.published:
+            for (sn, shift, _), var in self.x.items():
+                by_person_shift[(sn, shift)].append(var)
+        for a in self.problem.published:
+            i = self.cands.index.get(a.shift_key)
+            kept = by_person_shift.get((a.service_number, i), []) if i is not None else []
+            self.offsets["changes"] += unit
+            self.terms["changes"].extend((v, -unit) for v in kept)
