@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 
 from deployer.domain.errors import DomainError
 from deployer.services import demo
+from deployer.services.rostering import SolveParameters, check_plan, solve_operation
 from deployer.store.database import Database
 
 Command = Callable[[argparse.Namespace], int]
@@ -34,6 +36,93 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _solve(args: argparse.Namespace) -> int:
+    params = SolveParameters(
+        time_limit=args.time_limit, workers=args.workers, seed=args.seed, hard_coverage=args.no_shortfall
+    )
+    db = Database(args.db)
+    try:
+        solved = solve_operation(db, args.operation, params, reroster_of=args.reroster)
+    finally:
+        db.close()
+    result = solved.result
+    summary = {
+        "plan_id": solved.plan_id,
+        "status": str(result.status),
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "wall_seconds": round(result.wall_seconds, 3),
+        "assignments": len(result.assignments),
+        "unfilled": result.unfilled,
+        "changes": result.changes,
+        "breakdown": result.breakdown,
+        "explanation": list(result.explanation),
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        for key in (
+            "plan_id",
+            "status",
+            "objective",
+            "bound",
+            "gap",
+            "wall_seconds",
+            "assignments",
+            "unfilled",
+            "changes",
+        ):
+            print(f"{key:>13}: {summary[key]}")
+        for term, value in result.breakdown.items():
+            print(f"{'':>13}  {term}: {value:g}")
+        for line in result.explanation:
+            print(f"  - {line}")
+    return 0 if solved.plan_id is not None else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    db = Database(args.db)
+    try:
+        checked = check_plan(db, args.plan)
+    finally:
+        db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "plan_id": args.plan,
+                    "operation": checked.plan.operation,
+                    "version": checked.plan.version,
+                    "objective": checked.score.total,
+                    "breaches": [
+                        {
+                            "rule": b.rule,
+                            "message": b.message,
+                            "service_number": b.service_number,
+                            "shifts": list(b.shift_keys),
+                            "day": b.day.isoformat() if b.day else None,
+                            "amount": b.amount,
+                            "soft": b.soft,
+                            "shortfall": b.is_shortfall,
+                        }
+                        for b in checked.breaches
+                    ],
+                }
+            )
+        )
+    else:
+        print(
+            f"plan {args.plan}: {checked.plan.operation} v{checked.plan.version}, "
+            f"{len(checked.plan.assignments)} assignments, objective {checked.score.total:g}"
+        )
+        for b in checked.breaches:
+            kind = "shortfall" if b.is_shortfall else ("soft" if b.soft else "BREACH")
+            print(f"  [{kind}] {b.rule}: {b.message}")
+        print(f"{len(checked.breaches)} findings")
+    return 1 if checked.breaches else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="deployer", description=__doc__)
@@ -47,6 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sites", type=int, default=20, help="sites across those cities")
     p.add_argument("--seed", type=int, default=1, help="random seed: same seed, same data")
     p.set_defaults(run=_demo)
+
+    p = commands.add_parser("solve", help="build a roster for an operation and save it as a plan")
+    _add_db(p)
+    p.add_argument("--operation", required=True, help="operation name")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds to search (default 60)")
+    p.add_argument("--workers", type=int, default=2, help="search threads (default 2)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--reroster",
+        type=int,
+        metavar="PLAN_ID",
+        help="re-roster: keep as much of this plan as the new facts allow",
+    )
+    p.add_argument(
+        "--no-shortfall", action="store_true", help="treat unfilled demand as infeasible and explain it"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_solve)
+
+    p = commands.add_parser("check", help="validate a saved plan; exit 1 when anything is found")
+    _add_db(p)
+    p.add_argument("--plan", type=int, required=True, help="plan id")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_check)
     return parser
 
 

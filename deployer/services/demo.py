@@ -12,9 +12,9 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
-from deployer.domain.catalogue import Agency, AgencyKind, Rank, Skill
+from deployer.domain.catalogue import Agency, AgencyKind, Catalogue, Rank, Skill
 from deployer.domain.errors import DomainError
-from deployer.domain.locations import Location, LocationKind, SiteKind
+from deployer.domain.locations import Location, LocationKind, SiteKind, TravelMatrix
 from deployer.domain.operations import (
     DemandLine,
     Operation,
@@ -24,6 +24,7 @@ from deployer.domain.operations import (
     SkillNeed,
 )
 from deployer.domain.policy import FatiguePolicy
+from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind, StaffRequest
 from deployer.domain.staff import (
     Absence,
@@ -94,6 +95,16 @@ class DemoData:
     staff: list[StaffMember]
     operation: Operation
     requests: list[StaffRequest] = field(default_factory=list)
+
+    def problem(self) -> RosterProblem:
+        """The roster problem of the demo operation, without going through a database."""
+        return RosterProblem(
+            operation=self.operation,
+            staff=tuple(self.staff),
+            catalogue=Catalogue.of(self.agencies, self.ranks, self.skills),
+            travel=TravelMatrix({loc.code: loc for loc in self.locations}),
+            requests=tuple(self.requests),
+        )
 
 
 def catalogue() -> tuple[list[Agency], list[Rank], list[Skill]]:

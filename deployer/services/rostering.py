@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from deployer.domain.errors import DomainError
 from deployer.domain.problem import RosterProblem, RosterResult
 from deployer.domain.roster import Plan
 from deployer.domain.scoring import Score, score
@@ -13,6 +14,8 @@ from deployer.domain.validator import Breach, validate
 from deployer.solver.engine import ProgressCallback, SolveParameters, solve
 from deployer.store.database import Database
 from deployer.store.unit_of_work import UnitOfWork
+
+__all__ = ["PlanCheck", "SolveParameters", "SolvedPlan", "check_plan", "load_problem", "solve_operation"]
 
 
 def load_problem(uow: UnitOfWork, operation: str) -> RosterProblem:
@@ -43,26 +46,38 @@ def solve_operation(
     on_progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     created_by: str = "",
+    reroster_of: int | None = None,
 ) -> SolvedPlan:
-    """Solve ``operation`` and save the roster as its next draft plan version."""
+    """Solve ``operation`` and save the roster as its next draft plan version.
+
+    With ``reroster_of`` (a plan id), that plan's roster is the published one: the new roster
+    follows what the register and demand now say while changing as few of its assignments as
+    possible (pinned ones stay).
+    """
     with db.unit_of_work() as uow:
         problem = load_problem(uow, operation)
+        base = uow.plans.get(reroster_of) if reroster_of is not None else None
+    if base is not None:
+        if base.operation != operation:
+            raise DomainError(f"plan {reroster_of}", "operation", f"is {base.operation!r}, not {operation!r}")
+        problem = replace(problem, published=base.assignments)
     result = solve(problem, params, on_progress, stop)
     if not result.assignments and result.objective is None:
         return SolvedPlan(None, result)
+    note = f"Solved: {result.status}, objective {result.objective:.1f}"
+    if base is not None:
+        note = f"Re-roster of version {base.version}: {result.changes} assignments changed; {note}"
     with db.unit_of_work() as uow:
         version = uow.plans.next_version(operation)
-        note = f"Solved: {result.status}, objective {result.objective:.1f}"
-        plan_id = uow.plans.add(
-            Plan(
-                operation,
-                version,
-                result.assignments,
-                note=note,
-                created_at=datetime.now(UTC),
-                created_by=created_by,
-            )
+        plan = Plan(
+            operation,
+            version,
+            result.assignments,
+            note=note,
+            created_at=datetime.now(UTC),
+            created_by=created_by,
         )
+        plan_id = uow.plans.add(plan)
     return SolvedPlan(plan_id, result)
 
 

@@ -1,0 +1,91 @@
+"""Engine behaviour: progress, stop, explanations, re-rostering, and a demo-sized end to end."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from deployer.domain.operations import DemandLine
+from deployer.domain.problem import SolveStatus
+from deployer.domain.roster import Assignment
+from deployer.domain.staff import Absence, Qualification
+from deployer.domain.validator import hard_breaches, validate
+from deployer.services import demo
+from deployer.solver.engine import Progress, SolveParameters, solve
+from tests.builders import DAY, daily, person, problem, shift, skill_line
+from tests.solver.conftest import solve_checked
+
+
+def test_progress_reports_improving_rosters() -> None:
+    seen: list[Progress] = []
+    p = problem(daily("GEE-KP", 4, count=2), [person(str(i)) for i in range(4)])
+    result = solve(p, SolveParameters(time_limit=5), on_progress=seen.append)
+    assert seen, "at least the first roster is reported"
+    assert seen[-1].objective >= result.objective
+    assert all(later.elapsed >= earlier.elapsed for earlier, later in zip(seen, seen[1:], strict=False))
+
+
+def test_stop_returns_the_best_roster_so_far() -> None:
+    p = demo.build(demo.DemoSize(staff=300, days=7, cities=2, sites=6, seed=5)).problem()
+    stop = threading.Event()
+    timer = threading.Timer(3.0, stop.set)
+    timer.start()
+    result = solve(p, SolveParameters(time_limit=120), stop=stop)
+    timer.cancel()
+    assert result.wall_seconds < 60
+    assert result.assignments and result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert hard_breaches(validate(p, result.assignments)) == []
+
+
+def test_shortfall_is_reported_and_explained_in_words() -> None:
+    shifts = [shift("GEE-KP", 0, DAY, skill_line(3, "PO"))]
+    medic = person("1", qualifications=(Qualification("PO"),))
+    result = solve_checked(problem(shifts, [medic, person("2")]))
+    assert result.unfilled == 2
+    assert result.shortfalls[0].missing == 2
+    assert "needs 3 and is 2 short; only 1 qualified staff can reach it" in result.explanation[0]
+
+
+def test_no_shortfall_mode_explains_then_offers_the_partial_roster() -> None:
+    shifts = [shift("GEE-KP", 0, DAY, skill_line(2, "PO")), shift("GEE-KP", 1, DAY, DemandLine(1))]
+    p = problem(shifts, [person("1", qualifications=(Qualification("PO"),))])
+    result = solve_checked(p, hard_coverage=True)
+    assert result.explanation[0].startswith(
+        "'2 x any rank with PO' at Kardinia Park, Geelong on Mon 08 Mar D shift"
+    )
+    assert "only 1 qualified staff" in result.explanation[0]
+    assert "leaves that demand unfilled" in " ".join(result.explanation)
+    assert result.unfilled == 1 and len(result.assignments) == 2
+
+
+def test_reroster_changes_only_what_the_disruption_forces() -> None:
+    shifts = daily("GEE-KP", 4, count=2)
+    staff = [person(str(i)) for i in range(4)]
+    first = solve_checked(problem(shifts, staff))
+    withdrawn = first.assignments[0].service_number
+    staff_after = [
+        replace(s, absences=(Absence(shifts[0].day, shifts[-1].day),)) if s.service_number == withdrawn else s
+        for s in staff
+    ]
+    p = replace(problem(shifts, staff_after), published=first.assignments)
+    p = replace(p, weights=replace(p.weights, change=10))
+    second = solve_checked(p)
+    lost = sum(1 for a in first.assignments if a.service_number == withdrawn)
+    assert second.unfilled == 0
+    assert second.changes == lost
+    kept = {(a.shift_key, a.service_number) for a in second.assignments}
+    assert all(
+        (a.shift_key, a.service_number) in kept for a in first.assignments if a.service_number != withdrawn
+    )
+
+
+def test_pinned_assignment_stays_and_an_impossible_pin_is_explained() -> None:
+    shifts = daily("GEE-KP", 2)
+    p = problem(shifts, [person("1"), person("2")])
+    pinned = replace(p, published=(Assignment(shifts[1].key, "2", pinned=True),))
+    result = solve_checked(pinned)
+    assert Assignment(shifts[1].key, "2", pinned=True) in result.assignments
+    bad = replace(p, published=(Assignment(shifts[1].key, "9", pinned=True),))
+    result = solve(bad, SolveParameters(time_limit=5))
+    assert result.status is SolveStatus.INFEASIBLE
+    assert "pinned" in result.explanation[0]
