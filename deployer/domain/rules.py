@@ -118,9 +118,9 @@ def rest_between(
     return (later_start - later_reach.minutes) - (earlier_end + earlier_reach.minutes) - moving
 
 
-def duty_minutes(shift: Shift, shift_reach: Reach) -> int:
-    """Door-to-door duty: the shift plus travel there and back."""
-    return shift.minutes + 2 * shift_reach.minutes
+def duty_minutes(shift_minutes: int, shift_reach: Reach) -> int:
+    """Door-to-door duty: the shift's minutes plus travel there and back."""
+    return shift_minutes + 2 * shift_reach.minutes
 
 
 def fatigue_score(shift: Shift, shift_reach: Reach, policy: FatiguePolicy) -> int:

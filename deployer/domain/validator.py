@@ -286,7 +286,7 @@ class _Validator:
                     w.shift.minutes - self.policy.max_shift_minutes,
                 )
             if w.reach is not None:
-                duty = duty_minutes(w.shift, w.reach)
+                duty = duty_minutes(w.shift.minutes, w.reach)
                 if duty > self.policy.max_duty_minutes:
                     self._add(
                         "duty_length",

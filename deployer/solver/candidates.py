@@ -8,20 +8,23 @@ the hard duty limits. Everything else is never given a variable, which keeps mod
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from deployer.domain.clock import minutes_between
-from deployer.domain.operations import DemandLine, Shift
+from deployer.domain.operations import DemandLine
 from deployer.domain.problem import RosterProblem
 from deployer.domain.rules import (
     Reach,
     duty_minutes,
     fatigue_score,
+    minutes_by_day,
     reach,
     rest_between,
     shift_days,
     travel_points,
+    weekend_of,
 )
 from deployer.domain.staff import StaffMember
 
@@ -48,24 +51,71 @@ class _Qualified:
 class Candidates:
     """Candidate assignments per person, computed once per problem."""
 
-    def __init__(self, problem: RosterProblem) -> None:
+    def __init__(
+        self,
+        problem: RosterProblem,
+        *,
+        people: Iterable[StaffMember] | None = None,
+        shifts: Iterable[int] | None = None,
+        base: Candidates | None = None,
+    ) -> None:
+        """Candidates of ``people`` (default: everyone) on ``shifts`` (indices; default: all).
+
+        ``base`` shares the caches of another instance over the same problem, so that the
+        many small neighbourhoods of a large solve do not compute reaches and costs again.
+        """
         self.problem = problem
-        self.shifts: tuple[Shift, ...] = problem.operation.shifts
-        self.index = {s.key: i for i, s in enumerate(self.shifts)}
-        origin = self.shifts[0].start if self.shifts else None
-        self.start_min = [minutes_between(origin, s.start) for s in self.shifts]  # type: ignore[arg-type]
-        self.end_min = [minutes_between(origin, s.end) for s in self.shifts]  # type: ignore[arg-type]
-        """Shift starts and ends in minutes from the first shift's start: quick rest arithmetic."""
-        self._by_site: dict[str, list[int]] = defaultdict(list)
-        for i, shift in enumerate(self.shifts):
-            self._by_site[shift.site].append(i)
-        self._reach_cache: dict[tuple[str, bool, str], Reach | None] = {}
-        self._cost_cache: dict[tuple[int, Reach], tuple[int, int]] = {}
+        if base is not None:
+            for name in ("_reach_cache", "_cost_cache", "_clashes", "_standing_cache"):
+                setattr(self, name, getattr(base, name))
+            self.shifts, self.index = base.shifts, base.index
+            self.kinds, self.kind_of = base.kinds, base.kind_of
+            self.day_of, self.length, self.night = base.day_of, base.length, base.night
+            self.day_minutes, self.weekend = base.day_minutes, base.weekend
+            self.start_min, self.end_min, self._by_site = base.start_min, base.end_min, base._by_site
+        else:
+            self.shifts = problem.operation.shifts
+            self.index = {s.key: i for i, s in enumerate(self.shifts)}
+            origin = self.shifts[0].start if self.shifts else None
+            self.start_min = [minutes_between(origin, s.start) for s in self.shifts]  # type: ignore[arg-type]
+            self.end_min = [minutes_between(origin, s.end) for s in self.shifts]  # type: ignore[arg-type]
+            self._by_site = defaultdict(list)
+            for i, shift in enumerate(self.shifts):
+                self._by_site[shift.site].append(i)
+            kind_ids: dict[DemandLine, int] = {}
+            self.kind_of = [
+                [kind_ids.setdefault(line, len(kind_ids)) for line in s.demand] for s in self.shifts
+            ]
+            """Kind of demand line (equal lines share a kind) by shift and line: cheap cache keys."""
+            self.kinds = list(kind_ids)
+            self._index_days()
+            self._reach_cache = {}
+            self._cost_cache = {}
+            self._clashes = {}
+            self._standing_cache = {}
         self._by_line: dict[tuple[int, int], list[tuple[str, Candidate]]] | None = None
-        self._clashes: dict[tuple[tuple[int, Reach], tuple[int, Reach]], bool] = {}
+        self.complete = people is None and shifts is None
+        """True when ``by_person`` holds every person's candidates on every shift."""
+        allowed = None if shifts is None else set(shifts)
         self.by_person: dict[str, list[Candidate]] = {
-            p.service_number: self._for_person(p) for p in problem.staff
+            p.service_number: self._for_person(p, allowed)
+            for p in (problem.staff if people is None else people)
         }
+
+    def _index_days(self) -> None:
+        """Per shift: day index, length, night flag, minutes by day index, weekend (Saturday index)."""
+        op = self.problem.operation
+        first = op.first_day
+        self.day_of = [(s.day - first).days for s in self.shifts]
+        self.length = [e - s for s, e in zip(self.start_min, self.end_min, strict=True)]
+        self.night = [op.policy.is_night(s.start, s.end) for s in self.shifts]
+        self.day_minutes = [
+            [((d - first).days, m) for d, m in minutes_by_day(s).items()] for s in self.shifts
+        ]
+        self.weekend = [
+            None if weekend_of(s.day) is None else (weekend_of(s.day) - first).days  # type: ignore[operator]
+            for s in self.shifts
+        ]
 
     def count(self) -> int:
         """How many candidate assignments there are in all."""
@@ -96,37 +146,56 @@ class Candidates:
 
     def people_for(self, shift: int, line: int) -> list[str]:
         """Service numbers of everyone who could fill ``line`` of ``shift``."""
+        if not self.complete:
+            return [p.service_number for p in self.problem.staff if self.candidate(p, shift, line)]
         return [sn for sn, _ in self.for_line(shift, line)]
 
-    def _for_person(self, person: StaffMember) -> list[Candidate]:
-        policy = self.problem.operation.policy
-        absent = {d for a in person.absences for d in _days(a.first_day, a.last_day, self.problem)}
-        standing: dict[DemandLine, _Qualified] = {}
+    def _for_person(self, person: StaffMember, allowed: set[int] | None) -> list[Candidate]:
         out: list[Candidate] = []
         for site, indices in self._by_site.items():
-            site_reach = self._reach(person, site)
-            if site_reach is None:
+            if self._reach(person, site) is None:
                 continue
             for i in indices:
-                shift = self.shifts[i]
-                if absent and any(d in absent for d in shift_days(shift)):
+                if allowed is not None and i not in allowed:
                     continue
-                if not policy.is_soft("shift_length") and shift.minutes > policy.max_shift_minutes:
-                    continue
-                if (
-                    not policy.is_soft("duty_length")
-                    and duty_minutes(shift, site_reach) > policy.max_duty_minutes
-                ):
-                    continue
-                for line_no, line in enumerate(shift.demand):
-                    q = standing.get(line)
-                    if q is None:
-                        q = standing[line] = self._standing(person, line)
-                    if q.ok and (q.until is None or shift.day <= q.until):
-                        fatigue, travel = self._costs(i, site_reach)
-                        out.append(Candidate(i, line_no, site_reach, fatigue, travel))
-        out.sort(key=lambda c: (self.shifts[c.shift].start, c.shift, c.line))
+                for line in range(len(self.shifts[i].demand)):
+                    c = self.candidate(person, i, line)
+                    if c is not None:
+                        out.append(c)
+        out.sort(key=lambda c: (self.start_min[c.shift], c.shift, c.line))
         return out
+
+    def candidate(self, person: StaffMember, i: int, line: int) -> Candidate | None:
+        """The candidate for ``person`` on line ``line`` of shift ``i``, or None when they cannot."""
+        shift = self.shifts[i]
+        site_reach = self._reach(person, shift.site)
+        if site_reach is None:
+            return None
+        q = self.standing(person, self.kind_of[i][line])
+        if not q.ok or (q.until is not None and shift.day > q.until):
+            return None
+        if person.absences and any(a.covers(d) for d in shift_days(shift) for a in person.absences):
+            return None
+        policy = self.problem.operation.policy
+        minutes = self.end_min[i] - self.start_min[i]
+        if not policy.is_soft("shift_length") and minutes > policy.max_shift_minutes:
+            return None
+        if not policy.is_soft("duty_length") and duty_minutes(minutes, site_reach) > policy.max_duty_minutes:
+            return None
+        fatigue, travel = self._costs(i, site_reach)
+        return Candidate(i, line, site_reach, fatigue, travel)
+
+    def standing(self, person: StaffMember, kind: int) -> _Qualified:
+        """Whether ``person`` holds the rank, agency and skills of line kind ``kind``, and until when."""
+        key = (person.service_number, kind)
+        found = self._standing_cache.get(key)
+        if found is None:
+            found = self._standing_cache[key] = self._standing(person, self.kinds[kind])
+        return found
+
+    def reach_of(self, person: StaffMember, site: str) -> Reach | None:
+        """How ``person`` gets to ``site`` (cached by home station)."""
+        return self._reach(person, site)
 
     def _reach(self, person: StaffMember, site: str) -> Reach | None:
         key = (person.home_station, person.limits.can_deploy_away, site)
@@ -163,10 +232,3 @@ class Candidates:
             if q.expires is not None:
                 until = q.expires if until is None else min(until, q.expires)
         return _Qualified(True, until)
-
-
-def _days(first: date, last: date, problem: RosterProblem) -> list[date]:
-    """Days of an absence that fall within a day of the horizon (a night can reach one beyond)."""
-    lo = max(first, problem.operation.first_day)
-    hi = min(last, problem.operation.last_day + timedelta(days=1))
-    return [lo + timedelta(days=i) for i in range((hi - lo).days + 1)] if lo <= hi else []

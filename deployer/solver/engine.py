@@ -17,6 +17,7 @@ from deployer.domain.validator import hard_breaches, validate
 from deployer.solver.candidates import Candidates
 from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
 from deployer.solver.greedy import greedy_roster
+from deployer.solver.lns import LargeNeighbourhoodSearch
 from deployer.solver.model import RosterModel, UnpinnableError
 
 
@@ -31,6 +32,8 @@ class SolveParameters:
     """Refuse shortfalls: an uncoverable demand then makes the request infeasible (and explained)."""
     log: bool = False
     probing_level: int = 0
+    full_model_limit: int = 150_000
+    """Above this many person-shift pairs, search by large neighbourhoods instead of one model."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ def solve(
     params = params or SolveParameters()
     started = time.perf_counter()
     check_problem(problem)
+    if len(problem.staff) * len(problem.operation.shifts) > params.full_model_limit:
+        return _solve_large(problem, params, on_progress, stop, hint, started)
     candidates = Candidates(problem)
     try:
         model = RosterModel(problem, candidates, hard_coverage=params.hard_coverage)
@@ -97,12 +102,12 @@ def solve(
     first_score = score(problem, first).total
     if on_progress is not None:
         on_progress(Progress(first_score, 0.0, time.perf_counter() - started, 0))
-    _add_hint(model, first)
+    model.hint(first)
     solver, status, stopped = _run(model, params, on_progress, stop, started)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value / 60 > first_score + 1e-6:
         status = cp_model.UNKNOWN  # the search ended worse than the first roster: keep the first
     if status == cp_model.UNKNOWN and first:
-        return _first_result(
+        return _roster_result(
             problem,
             candidates,
             first,
@@ -187,30 +192,6 @@ def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolvePa
     return [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
 
 
-def _add_hint(model: RosterModel, assignments: Sequence[Assignment]) -> None:
-    """Hint every variable: fix the assignments in a copy, let propagation fill in the rest.
-
-    A hint of the assignment variables alone leaves CP-SAT to complete the auxiliary ones
-    (work days, minutes, deployments), which on large models it often fails to do in time.
-    """
-    chosen = {(a.service_number, a.shift_key, a.line) for a in assignments}
-    if not chosen:
-        return
-    shifts = model.cands.shifts
-    fixed = model.model.clone()
-    for (sn, shift, line), var in model.x.items():
-        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == ((sn, shifts[shift].key, line) in chosen))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 30
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return
-    hint = model.model.proto.solution_hint
-    for index in range(len(model.model.proto.variables)):
-        hint.vars.append(index)
-        hint.values.append(solver.value(fixed.get_int_var_from_proto_index(index)))
-
-
 def _read_result(
     problem: RosterProblem,
     candidates: Candidates,
@@ -262,7 +243,36 @@ def clean_roster(problem: RosterProblem, assignments: list[Assignment]) -> list[
         assignments = [a for a in assignments if (a.service_number, a.shift_key) not in bad]
 
 
-def _first_result(
+def _solve_large(
+    problem: RosterProblem,
+    params: SolveParameters,
+    on_progress: ProgressCallback | None,
+    stop: threading.Event | None,
+    hint: Sequence[Assignment],
+    started: float,
+) -> RosterResult:
+    """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
+    cands = Candidates(problem, people=[])
+    roster = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
+    best = score(problem, roster).total
+    report = on_progress or (lambda progress: None)
+    report(Progress(best, 0.0, time.perf_counter() - started, 0))
+    lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
+
+    def improved(new: list[Assignment]) -> None:
+        nonlocal best
+        best = score(problem, new).total
+        report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
+
+    lns.run(started + params.time_limit, stop, improved)
+    roster = clean_roster(problem, lns.roster)
+    stopped = stop is not None and stop.is_set()
+    return _roster_result(
+        problem, cands, roster, score(problem, roster).total, stopped, time.perf_counter() - started, None
+    )
+
+
+def _roster_result(
     problem: RosterProblem,
     candidates: Candidates,
     roster: list[Assignment],
@@ -271,7 +281,7 @@ def _first_result(
     seconds: float,
     bound: float | None,
 ) -> RosterResult:
-    """The constructive roster as the result, when the search found nothing better."""
+    """A result for a roster found outside a full model (constructive or neighbourhood search)."""
     counts: dict[tuple[str, int], int] = {}
     for a in roster:
         counts[(a.shift_key, a.line)] = counts.get((a.shift_key, a.line), 0) + 1

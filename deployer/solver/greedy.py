@@ -9,150 +9,153 @@ never correctness.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from collections.abc import Iterator
 
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import minutes_by_day, weekend_of
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 
 
 class _PersonState:
-    """What one person has been given so far, with the checks that a new shift must pass."""
+    """What one person has been given so far, with the checks that a new shift must pass.
+
+    Days are indices from the operation's first day, so that the checks are integer arithmetic.
+    """
 
     def __init__(self, person: StaffMember, cands: Candidates) -> None:
         self.person = person
         self.cands = cands
         self.policy = cands.problem.operation.policy
-        self.taken: dict[date, Candidate] = {}
-        self.minutes: dict[date, int] = defaultdict(int)
+        self.taken: dict[int, Candidate] = {}
+        self.minutes: dict[int, int] = defaultdict(int)
         self.total = 0
         self.labels: dict[str, int] = defaultdict(int)
-        self.weekends: set[date] = set()
+        self.weekends: set[int] = set()
         limit_7 = self.policy.max_minutes_per_7_days
         if person.limits.max_minutes_per_week is not None:
             limit_7 = min(limit_7, person.limits.max_minutes_per_week)
         self.windows = ((7, limit_7), (14, self.policy.max_minutes_per_14_days))
 
-    def _shift(self, c: Candidate):  # type: ignore[no-untyped-def]
-        return self.cands.shifts[c.shift]
-
-    def _away(self, day: date) -> str | None:
+    def _away(self, day: int) -> str | None:
         c = self.taken.get(day)
         return c.reach.base if c is not None and c.reach.lodged else None
 
     def can_take(self, c: Candidate) -> bool:
-        shift = self._shift(c)
-        d = shift.day
+        d = self.cands.day_of[c.shift]
         return (
             d not in self.taken
             and self._rests(c, d)
-            and self._runs(shift, d)
-            and self._hours(shift)
+            and self._runs(c, d)
+            and self._hours(c)
             and self._deployment(c, d)
-            and self._successions(shift, d)
-            and self._limits(shift)
+            and self._successions(c, d)
+            and self._limits(c)
         )
 
     def take(self, c: Candidate) -> None:
-        shift = self._shift(c)
-        self.taken[shift.day] = c
-        for day, minutes in minutes_by_day(shift).items():
+        cands = self.cands
+        self.taken[cands.day_of[c.shift]] = c
+        for day, minutes in cands.day_minutes[c.shift]:
             self.minutes[day] += minutes
-        self.total += shift.minutes
-        self.labels[shift.label] += 1
-        if (weekend := weekend_of(shift.day)) is not None:
-            self.weekends.add(weekend)
+        self.total += cands.length[c.shift]
+        self.labels[cands.shifts[c.shift].label] += 1
+        if cands.weekend[c.shift] is not None:
+            self.weekends.add(cands.weekend[c.shift])
 
-    def _rests(self, c: Candidate, d: date) -> bool:
+    def _rests(self, c: Candidate, d: int) -> bool:
+        clash = self.cands.clash
         for k in (1, 2):
-            before, after = self.taken.get(d - timedelta(days=k)), self.taken.get(d + timedelta(days=k))
-            if before and self.cands.clash((before.shift, before.reach), (c.shift, c.reach)):
+            before, after = self.taken.get(d - k), self.taken.get(d + k)
+            if before and clash((before.shift, before.reach), (c.shift, c.reach)):
                 return False
-            if after and self.cands.clash((c.shift, c.reach), (after.shift, after.reach)):
+            if after and clash((c.shift, c.reach), (after.shift, after.reach)):
                 return False
         return True
 
-    def _run_length(self, d: date, keep) -> int:  # type: ignore[no-untyped-def]
+    def _run_length(self, d: int, keep) -> int:  # type: ignore[no-untyped-def]
         length = 1
         for step in (-1, 1):
-            day = d + timedelta(days=step)
+            day = d + step
             while day in self.taken and keep(self.taken[day]):
                 length += 1
-                day += timedelta(days=step)
+                day += step
         return length
 
-    def _runs(self, shift, d: date) -> bool:  # type: ignore[no-untyped-def]
-        if self._run_length(d, lambda c: True) > self.policy.max_consecutive_days:
+    def _runs(self, c: Candidate, d: int) -> bool:
+        if self._run_length(d, lambda t: True) > self.policy.max_consecutive_days:
             return False
-        if self.policy.is_night(shift.start, shift.end):
-            nights = self._run_length(
-                d, lambda c: self.policy.is_night(self._shift(c).start, self._shift(c).end)
-            )
-            if nights > self.policy.max_consecutive_nights:
-                return False
-        return True
+        night = self.cands.night
+        return (
+            not night[c.shift]
+            or self._run_length(d, lambda t: night[t.shift]) <= self.policy.max_consecutive_nights
+        )
 
-    def _hours(self, shift) -> bool:  # type: ignore[no-untyped-def]
-        added = minutes_by_day(shift)
+    def _hours(self, c: Candidate) -> bool:
+        """Every 7- and 14-day window touching the new shift stays within its limit (sliding sums)."""
+        added = dict(self.cands.day_minutes[c.shift])
         for window, limit in self.windows:
-            for day in added:
-                for start_offset in range(window):
-                    start = day - timedelta(days=start_offset)
-                    total = sum(
-                        self.minutes.get(start + timedelta(days=i), 0)
-                        + added.get(start + timedelta(days=i), 0)
-                        for i in range(window)
-                    )
-                    if total > limit:
-                        return False
+            start = min(added) - window + 1
+            span = max(added) - start + window
+            values = [self.minutes.get(day, 0) + added.get(day, 0) for day in range(start, start + span)]
+            running = sum(values[:window])
+            if running > limit:
+                return False
+            for k in range(window, span):
+                running += values[k] - values[k - window]
+                if running > limit:
+                    return False
         return True
 
-    def _deployment(self, c: Candidate, d: date) -> bool:
-        one = timedelta(days=1)
+    def _deployment(self, c: Candidate, d: int) -> bool:
         rest = self.policy.rest_days_after_deployment
         city = c.reach.base if c.reach.lodged else None
         # The new shift may not fall on a travel or rest day of a deployment already rostered.
-        if self._away(d - one) not in (None, city):
-            return False
-        if self._away(d + one) not in (None, city):
+        if self._away(d - 1) not in (None, city) or self._away(d + 1) not in (None, city):
             return False
         for k in range(2, rest + 2):
-            ended = self._away(d - timedelta(days=k))
-            if ended is not None and self._away(d - timedelta(days=k - 1)) != ended:
+            ended = self._away(d - k)
+            if ended is not None and self._away(d - k + 1) != ended:
                 return False
         if city is None:
             return True
-        left = self._run_length(d, lambda t: t.reach.lodged and t.reach.base == city)
-        if left > self.policy.max_deployment_days:
+        if (
+            self._run_length(d, lambda t: t.reach.lodged and t.reach.base == city)
+            > self.policy.max_deployment_days
+        ):
             return False
-        if self._away(d - one) != city and (d - one) in self.taken:
+        if self._away(d - 1) != city and (d - 1) in self.taken:
             return False  # travel day before a new deployment
-        if self._away(d + one) != city:
-            return all(d + timedelta(days=k) not in self.taken for k in range(1, rest + 2))
+        if self._away(d + 1) != city:
+            return all(d + k not in self.taken for k in range(1, rest + 2))
         return True
 
-    def _successions(self, shift, d: date) -> bool:  # type: ignore[no-untyped-def]
+    def _successions(self, c: Candidate, d: int) -> bool:
         forbidden = self.policy.forbidden_successions
         if not forbidden:
             return True
-        before, after = self.taken.get(d - timedelta(days=1)), self.taken.get(d + timedelta(days=1))
-        if before and (self._shift(before).label, shift.label) in forbidden:
+        shifts = self.cands.shifts
+        label = shifts[c.shift].label
+        before, after = self.taken.get(d - 1), self.taken.get(d + 1)
+        if before and (shifts[before.shift].label, label) in forbidden:
             return False
-        return not (after and (shift.label, self._shift(after).label) in forbidden)
+        return not (after and (label, shifts[after.shift].label) in forbidden)
 
-    def _limits(self, shift) -> bool:  # type: ignore[no-untyped-def]
+    def _limits(self, c: Candidate) -> bool:
         limits = self.person.limits
+        label = self.cands.shifts[c.shift].label
         if limits.max_shifts is not None and len(self.taken) >= limits.max_shifts:
             return False
-        if limits.max_total_minutes is not None and self.total + shift.minutes > limits.max_total_minutes:
+        if (
+            limits.max_total_minutes is not None
+            and self.total + self.cands.length[c.shift] > limits.max_total_minutes
+        ):
             return False
-        for label, limit in limits.max_shifts_by_label:
-            if label == shift.label and self.labels[label] >= limit:
+        for limited, limit in limits.max_shifts_by_label:
+            if limited == label and self.labels[label] >= limit:
                 return False
         max_weekends = limits.max_weekends if limits.max_weekends is not None else self.policy.max_weekends
-        weekend = weekend_of(shift.day)
+        weekend = self.cands.weekend[c.shift]
         return not (
             max_weekends is not None
             and weekend is not None
@@ -161,51 +164,111 @@ class _PersonState:
         )
 
 
+class _Pools:
+    """People who could ever fill a kind of line at a site, split into commuters and lodgers.
+
+    Each list is scanned from a rotating cursor so that work spreads over the pool instead of
+    piling onto its first members.
+    """
+
+    def __init__(self, problem: RosterProblem, cands: Candidates) -> None:
+        self.problem = problem
+        self.cands = cands
+        self._pools: dict[tuple[str, int], tuple[list[StaffMember], list[StaffMember]]] = {}
+        self._cursor: dict[tuple[str, int, bool], int] = defaultdict(int)
+        self._holders: dict[int, dict[tuple[str, bool], list[StaffMember]]] = {}
+
+    def _by_home(self, kind: int) -> dict[tuple[str, bool], list[StaffMember]]:
+        """Holders of a line kind grouped by what decides their reach: station and deployability."""
+        if kind not in self._holders:
+            groups: dict[tuple[str, bool], list[StaffMember]] = defaultdict(list)
+            for person in self.problem.staff:
+                if self.cands.standing(person, kind).ok:
+                    groups[(person.home_station, person.limits.can_deploy_away)].append(person)
+            self._holders[kind] = groups
+        return self._holders[kind]
+
+    def pool(self, site: str, kind: int) -> tuple[list[StaffMember], list[StaffMember]]:
+        key = (site, kind)
+        if key not in self._pools:
+            commuters: list[tuple[int, StaffMember]] = []
+            lodgers: list[StaffMember] = []
+            for members in self._by_home(kind).values():
+                site_reach = self.cands.reach_of(members[0], site)
+                if site_reach is None:
+                    continue
+                if site_reach.lodged:
+                    lodgers.extend(members)
+                else:
+                    commuters.extend((site_reach.minutes, p) for p in members)
+            commuters.sort(key=lambda pair: pair[0])
+            self._pools[key] = ([p for _, p in commuters], lodgers)
+        return self._pools[key]
+
+    def rotation(self, site: str, kind: int, lodged: bool) -> Iterator[tuple[int, StaffMember]]:
+        """The commuters or lodgers of a pool with their positions, from where the last scan stopped."""
+        people = self.pool(site, kind)[int(lodged)]
+        start = self._cursor[(site, kind, lodged)] % max(1, len(people))
+        for k in range(start, start + len(people)):
+            yield k % len(people), people[k % len(people)]
+
+    def advance(self, site: str, kind: int, lodged: bool, position: int) -> None:
+        self._cursor[(site, kind, lodged)] = position + 1
+
+
 def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]:
-    """Fill every demand line in time order, scarce lines first, cheapest willing person first."""
-    people = {p.service_number: p for p in problem.staff}
+    """Fill every demand line in time order: commuters first, then people already deployed to the
+    city (so deployments run on), then other lodgers; work is spread by rotating through each pool."""
     states: dict[str, _PersonState] = {}
-    pinned = [a for a in problem.published if a.pinned]
     out: list[Assignment] = []
-    for a in pinned:
-        c = next(
-            (
-                c
-                for c in cands.by_person.get(a.service_number, [])
-                if cands.shifts[c.shift].key == a.shift_key and c.line == a.line
-            ),
-            None,
-        )
-        if c is not None:
-            states.setdefault(a.service_number, _PersonState(people[a.service_number], cands)).take(c)
-            out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
     filled: dict[tuple[int, int], int] = defaultdict(int)
-    for a in out:
-        filled[(cands.index[a.shift_key], a.line)] += 1
+
+    def state_of(person: StaffMember) -> _PersonState:
+        if person.service_number not in states:
+            states[person.service_number] = _PersonState(person, cands)
+        return states[person.service_number]
+
+    people = {p.service_number: p for p in problem.staff}
+    for a in problem.published:
+        i = cands.index.get(a.shift_key)
+        person = people.get(a.service_number)
+        if a.pinned and i is not None and person is not None:
+            c = cands.candidate(person, i, a.line)
+            if c is not None and state_of(person).can_take(c):
+                state_of(person).take(c)
+                out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
+                filled[(i, a.line)] += 1
+    pools = _Pools(problem, cands)
+    deployed: dict[tuple[str, int], list[StaffMember]] = defaultdict(list)
+    city_of = {code: loc.city for code, loc in problem.travel.locations.items()}
     for i, shift in enumerate(cands.shifts):
-        lines = sorted(
-            range(len(shift.demand)), key=lambda j: len(cands.for_line(i, j)) - shift.demand[j].count
-        )
-        for j in lines:
+        kinds = cands.kind_of[i]
+        order = sorted(range(len(kinds)), key=lambda j: sum(map(len, pools.pool(shift.site, kinds[j]))))
+        yesterday = deployed.get((city_of[shift.site], cands.day_of[i] - 1), [])
+        for j in order:
             need = shift.demand[j].count - filled[(i, j)]
             if need <= 0:
                 continue
-            options = sorted(cands.for_line(i, j), key=lambda sc: _cost(sc, states))
-            for sn, c in options:
-                state = states.get(sn)
-                if state is None:
-                    state = states[sn] = _PersonState(people[sn], cands)
-                if state.can_take(c):
-                    state.take(c)
-                    out.append(Assignment(shift.key, sn, j))
-                    need -= 1
-                    if need == 0:
+            tiers = (
+                (pools.rotation(shift.site, kinds[j], False), False),
+                ([(-1, p) for p in yesterday], None),
+                (pools.rotation(shift.site, kinds[j], True), True),
+            )
+            for members, lodged in tiers:
+                for position, person in members:
+                    if need <= 0:
                         break
+                    state = state_of(person)
+                    if cands.day_of[i] in state.taken:
+                        continue
+                    c = cands.candidate(person, i, j)
+                    if c is None or not state.can_take(c):
+                        continue
+                    state.take(c)
+                    out.append(Assignment(shift.key, person.service_number, j))
+                    need -= 1
+                    if c.reach.lodged:
+                        deployed[(c.reach.base, cands.day_of[i])].append(person)
+                    if lodged is not None:
+                        pools.advance(shift.site, kinds[j], lodged, position)
     return out
-
-
-def _cost(option: tuple[str, Candidate], states: dict[str, _PersonState]) -> tuple[int, int, int]:
-    """Commuters before lodgers, the least worked first, then the least tiring and shortest trip."""
-    sn, c = option
-    state = states.get(sn)
-    return (int(c.reach.lodged), state.total if state else 0, c.fatigue + c.travel)

@@ -9,6 +9,7 @@ sixtieths of a point, so that the result can say what each term costs.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -62,9 +63,21 @@ class RosterModel:
         *,
         hard_coverage: bool = False,
         explain: bool = False,
+        scope: Iterable[int] | None = None,
+        context: dict[str, list[Candidate]] | None = None,
+        covered: dict[tuple[int, int], int] | None = None,
     ) -> None:
+        """The model of the people in ``candidates`` on the shifts in ``scope`` (default: all).
+
+        For a neighbourhood of a large solve, ``context`` holds the fixed shifts of those people
+        outside the neighbourhood (their rules see them) and ``covered`` how many others already
+        fill each line in scope.
+        """
         self.problem = problem
         self.cands = candidates
+        self.scope = range(len(candidates.shifts)) if scope is None else sorted(scope)
+        self.context = context or {}
+        self.covered = covered or {}
         self.policy = problem.operation.policy
         self.days = problem.operation.days
         self.model = cp_model.CpModel()
@@ -86,20 +99,50 @@ class RosterModel:
 
     def _variables(self) -> None:
         shifts = self.cands.shifts
-        for person in self.problem.staff:
-            sp = _Person(person)
-            for c in self.cands.by_person[person.service_number]:
-                var = self.model.new_bool_var(f"x[{person.service_number},{shifts[c.shift].key},{c.line}]")
-                self.x[(person.service_number, c.shift, c.line)] = var
+        for number, candidates in self.cands.by_person.items():
+            sp = _Person(self.problem.person(number))
+            for c in candidates:
+                var = self.model.new_bool_var(f"x[{number},{shifts[c.shift].key},{c.line}]")
+                self.x[(number, c.shift, c.line)] = var
                 entry = _Entry(var, c, shifts[c.shift])
+                sp.entries.append(entry)
+                sp.by_day[shifts[c.shift].day].append(entry)
+            for c in self.context.get(number, []):
+                entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
                 sp.entries.append(entry)
                 sp.by_day[shifts[c.shift].day].append(entry)
             if sp.entries:
                 for day, entries in sp.by_day.items():
-                    works = self.model.new_bool_var(f"works[{person.service_number},{day}]")
+                    works = self.model.new_bool_var(f"works[{number},{day}]")
                     self.model.add(sum(e.var for e in entries) == works)
                     sp.works[day] = works
-                self.people[person.service_number] = sp
+                self.people[number] = sp
+
+    def hint(self, assignments: Iterable[Assignment]) -> float | None:
+        """Hint every variable from ``assignments``; returns their objective (sixtieths), or None.
+
+        The assignment variables are fixed in a copy and propagation fills in the auxiliary ones
+        (work days, minutes, deployments): a hint of the assignments alone leaves CP-SAT to
+        complete them, which on large models it often fails to do in time.
+        """
+        chosen = {(a.service_number, a.shift_key, a.line) for a in assignments}
+        shifts = self.cands.shifts
+        fixed = self.model.clone()
+        for (sn, shift, line), var in self.x.items():
+            fixed.add(
+                fixed.get_bool_var_from_proto_index(var.index) == ((sn, shifts[shift].key, line) in chosen)
+            )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 30
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        self.model.clear_hints()
+        hint = self.model.proto.solution_hint
+        for index in range(len(self.model.proto.variables)):
+            hint.vars.append(index)
+            hint.values.append(solver.value(fixed.get_int_var_from_proto_index(index)))
+        return solver.objective_value
 
     def work(self, sp: _Person, day: date) -> cp_model.IntVar | int:
         """1 when the person works a shift starting on ``day`` (0 when they cannot)."""
@@ -140,13 +183,15 @@ class RosterModel:
         for (_, shift, line), var in self.x.items():
             filled[(shift, line)].append(var)
         weights = self.problem.weights
-        for i, shift in enumerate(self.cands.shifts):
+        for i in self.scope:
+            shift = self.cands.shifts[i]
             for j, line in enumerate(shift.demand):
                 people = filled.get((i, j), [])
-                under = self.model.new_int_var(0, line.count, f"unfilled[{shift.key},{j}]")
-                over_max = 0 if line.over_cost is None else max(0, len(people) - line.count)
+                count = max(0, line.count - self.covered.get((i, j), 0))
+                under = self.model.new_int_var(0, count, f"unfilled[{shift.key},{j}]")
+                over_max = 0 if line.over_cost is None else max(0, len(people) - count)
                 over = self.model.new_int_var(0, over_max, f"surplus[{shift.key},{j}]")
-                self.model.add(sum(people) + under - over == line.count)
+                self.model.add(sum(people) + under - over == count)
                 self.under[(i, j)], self.over[(i, j)] = under, over
                 cost = weights.unfilled if line.under_cost is None else line.under_cost
                 self.terms["unfilled"].append((under, 60 * cost))

@@ -8,6 +8,7 @@ from dataclasses import replace
 from deployer.domain.operations import DemandLine
 from deployer.domain.problem import SolveStatus
 from deployer.domain.roster import Assignment
+from deployer.domain.scoring import score
 from deployer.domain.staff import Absence, Qualification
 from deployer.domain.validator import hard_breaches, validate
 from deployer.services import demo
@@ -89,3 +90,14 @@ def test_pinned_assignment_stays_and_an_impossible_pin_is_explained() -> None:
     result = solve(bad, SolveParameters(time_limit=5))
     assert result.status is SolveStatus.INFEASIBLE
     assert "pinned" in result.explanation[0]
+
+
+def test_large_problems_search_by_neighbourhoods_and_stay_valid() -> None:
+    p = demo.build(demo.DemoSize(staff=200, days=5, cities=2, sites=4, seed=6)).problem()
+    seen: list[Progress] = []
+    result = solve(p, SolveParameters(time_limit=12, full_model_limit=0), on_progress=seen.append)
+    assert hard_breaches(validate(p, result.assignments)) == []
+    assert result.objective == score(p, result.assignments).total
+    assert seen[0].solutions == 0  # the constructive roster comes first
+    assert result.objective <= seen[0].objective
+    assert result.unfilled == sum(s.missing for s in result.shortfalls)

@@ -1,0 +1,165 @@
+"""Large-neighbourhood search for rosters too big for one CP-SAT model.
+
+Start from a valid roster; repeatedly free the people working one city's shifts over a few days
+(plus a few others who could work there), keep everything else fixed, and let CP-SAT re-roster
+that neighbourhood exactly. A neighbourhood whose new roster costs less replaces the old one.
+Each step keeps every rule, so the roster stays valid at every moment and can be stopped.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from deployer.domain.problem import RosterProblem
+from deployer.domain.roster import Assignment
+from deployer.domain.staff import StaffMember
+from deployer.solver.candidates import Candidate, Candidates
+from deployer.solver.model import RosterModel
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The shifts and people a step may change."""
+
+    shifts: frozenset[int]
+    people: tuple[StaffMember, ...]
+
+
+class LargeNeighbourhoodSearch:
+    """Improves a roster step by step; see the module docstring."""
+
+    def __init__(
+        self,
+        problem: RosterProblem,
+        cands: Candidates,
+        roster: list[Assignment],
+        *,
+        seed: int = 0,
+        slots_per_step: int = 250,
+        step_seconds: float = 4.0,
+        workers: int = 2,
+    ) -> None:
+        self.problem = problem
+        self.cands = cands
+        self.roster = list(roster)
+        self.rng = random.Random(seed)
+        self.slots_per_step = slots_per_step
+        self.step_seconds = step_seconds
+        self.workers = workers
+        self.people = {p.service_number: p for p in problem.staff}
+        locations = problem.travel.locations
+        self.sites_by_city: dict[str, list[str]] = defaultdict(list)
+        for site in problem.operation.sites:
+            self.sites_by_city[locations[site].city or site].append(site)
+        self.steps = self.improvements = 0
+
+    def run(
+        self, deadline: float, stop: threading.Event | None, on_improve: Callable[[list[Assignment]], None]
+    ) -> None:
+        """Step until ``deadline`` (perf_counter seconds) or ``stop``."""
+        while time.perf_counter() < deadline - 0.5 and not (stop is not None and stop.is_set()):
+            limit = min(self.step_seconds, deadline - time.perf_counter())
+            if self.step(self.choose(), limit, stop):
+                on_improve(self.roster)
+
+    def choose(self) -> Neighbourhood:
+        """One city, a few consecutive days, the sites in a random order until enough demand."""
+        op = self.problem.operation
+        city = self.rng.choice(sorted(self.sites_by_city))
+        sites = list(self.sites_by_city[city])
+        self.rng.shuffle(sites)
+        days = op.days
+        width = max(2, min(len(days), 3))
+        first = self.rng.randrange(0, max(1, len(days) - width + 1))
+        window = set(days[first : first + width])
+        chosen: set[int] = set()
+        slots = 0
+        for site in sites:
+            for i, shift in enumerate(self.cands.shifts):
+                if shift.site == site and shift.day in window:
+                    chosen.add(i)
+                    slots += shift.required
+            if slots >= self.slots_per_step:
+                break
+        keys = {self.cands.shifts[i].key for i in chosen}
+        working = {a.service_number for a in self.roster if a.shift_key in keys}
+        others = [
+            p for p in self.problem.staff if p.service_number not in working and self._could_work(p, chosen)
+        ]
+        self.rng.shuffle(others)
+        extra = others[: max(10, slots // 4)]
+        people = tuple(self.people[n] for n in sorted(working)) + tuple(extra)
+        return Neighbourhood(frozenset(chosen), people)
+
+    def _could_work(self, person: StaffMember, shifts: set[int]) -> bool:
+        i = next(iter(shifts))
+        return self.cands.reach_of(person, self.cands.shifts[i].site) is not None
+
+    def step(self, hood: Neighbourhood, seconds: float, stop: threading.Event | None) -> bool:
+        """Re-roster one neighbourhood; True when the roster improved."""
+        self.steps += 1
+        free = {p.service_number for p in hood.people}
+        inside = [
+            a
+            for a in self.roster
+            if a.service_number in free and self.cands.index[a.shift_key] in hood.shifts
+        ]
+        outside = [
+            a
+            for a in self.roster
+            if not (a.service_number in free and self.cands.index[a.shift_key] in hood.shifts)
+        ]
+        context: dict[str, list[Candidate]] = defaultdict(list)
+        covered: dict[tuple[int, int], int] = defaultdict(int)
+        for a in outside:
+            i = self.cands.index[a.shift_key]
+            if a.service_number in free:
+                c = self.cands.candidate(self.people[a.service_number], i, a.line)
+                if c is not None:
+                    context[a.service_number].append(c)
+            elif i in hood.shifts:
+                covered[(i, a.line)] += 1
+        sub_cands = Candidates(self.problem, people=hood.people, shifts=hood.shifts, base=self.cands)
+        sub_problem = replace(
+            self.problem,
+            published=tuple(
+                a
+                for a in self.problem.published
+                if a.service_number in free and self.cands.index.get(a.shift_key) in hood.shifts
+            ),
+        )
+        model = RosterModel(sub_problem, sub_cands, scope=hood.shifts, context=context, covered=covered)
+        before = model.hint(inside)
+        if before is None:
+            return False
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.5, seconds)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.random_seed = self.rng.randrange(1 << 30)
+        status = solver.solve(model.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
+            return False
+        shifts = self.cands.shifts
+        chosen = [
+            Assignment(
+                shifts[i].key,
+                sn,
+                line,
+                pinned=any(
+                    a.pinned and a.service_number == sn and a.shift_key == shifts[i].key for a in inside
+                ),
+            )
+            for (sn, i, line), var in model.x.items()
+            if solver.boolean_value(var)
+        ]
+        self.roster = outside + chosen
+        self.improvements += 1
+        return True
