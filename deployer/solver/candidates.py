@@ -182,7 +182,7 @@ class Candidates:
             return None
         if not policy.is_soft("duty_length") and duty_minutes(minutes, site_reach) > policy.max_duty_minutes:
             return None
-        fatigue, travel = self._costs(i, site_reach)
+        fatigue, travel = self.costs(i, site_reach)
         return Candidate(i, line, site_reach, fatigue, travel)
 
     def standing(self, person: StaffMember, kind: int) -> _Qualified:
@@ -206,7 +206,8 @@ class Candidates:
             )
         return self._reach_cache[key]
 
-    def _costs(self, shift: int, shift_reach: Reach) -> tuple[int, int]:
+    def costs(self, shift: int, shift_reach: Reach) -> tuple[int, int]:
+        """Fatigue points and travel points of working shift ``shift`` reached as given (cached)."""
         key = (shift, shift_reach)
         if key not in self._cost_cache:
             policy = self.problem.operation.policy

@@ -14,6 +14,7 @@ from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import TERMS, score
 from deployer.domain.validator import hard_breaches, validate
+from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
 from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
 from deployer.solver.greedy import greedy_roster
@@ -62,7 +63,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.on_progress(
                 Progress(
                     self.objective_value / 60,
-                    self.best_objective_bound / 60,
+                    max(0.0, self.best_objective_bound / 60),
                     time.perf_counter() - self.started,
                     self.solutions,
                 )
@@ -114,7 +115,7 @@ def solve(
             first_score,
             stopped,
             time.perf_counter() - started,
-            solver.best_objective_bound / 60 if solver.best_objective_bound else None,
+            _bound(solver, problem, candidates),
         )
     if status == cp_model.INFEASIBLE:
         core = [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
@@ -220,7 +221,7 @@ def _read_result(
         status=SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE,
         assignments=assignments,
         objective=solver.objective_value / 60,
-        bound=solver.best_objective_bound / 60,
+        bound=_bound(solver, problem, candidates),
         wall_seconds=seconds,
         breakdown=breakdown,
         shortfalls=shortfalls,
@@ -267,9 +268,21 @@ def _solve_large(
     lns.run(started + params.time_limit, stop, improved)
     roster = clean_roster(problem, lns.roster)
     stopped = stop is not None and stop.is_set()
+    seconds = time.perf_counter() - started
     return _roster_result(
-        problem, cands, roster, score(problem, roster).total, stopped, time.perf_counter() - started, None
+        problem,
+        cands,
+        roster,
+        score(problem, roster).total,
+        stopped,
+        seconds,
+        slot_lower_bound(problem, cands),
     )
+
+
+def _bound(solver: cp_model.CpSolver, problem: RosterProblem, cands: Candidates) -> float:
+    """The better of CP-SAT's bound and the slot bound (CP-SAT's can be weak or negative early on)."""
+    return max(0.0, solver.best_objective_bound / 60, slot_lower_bound(problem, cands))
 
 
 def _roster_result(
