@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, SolveStatus
 from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
-from deployer.domain.scoring import TERMS, score
+from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
@@ -105,7 +105,10 @@ def solve(
         on_progress(Progress(first_score, 0.0, time.perf_counter() - started, 0))
     model.hint(first)
     solver, status, stopped = _run(model, params, on_progress, stop, started)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value / 60 > first_score + 1e-6:
+    if (
+        status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        and _solution_cost(problem, model, solver) > first_score + 1e-6
+    ):
         status = cp_model.UNKNOWN  # the search ended worse than the first roster: keep the first
     if status == cp_model.UNKNOWN and first:
         return _roster_result(
@@ -203,24 +206,21 @@ def _read_result(
     seconds: float,
 ) -> RosterResult:
     shifts = candidates.shifts
-    pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
-    assignments = tuple(
-        Assignment(shifts[shift].key, sn, line, pinned=(sn, shifts[shift].key) in pinned)
-        for (sn, shift, line), var in model.x.items()
-        if solver.boolean_value(var)
-    )
+    assignments = tuple(_chosen(problem, model, solver))
     shortfalls = tuple(
         Shortfall(shifts[i].key, j, solver.value(var), shifts[i].demand[j].describe())
         for (i, j), var in model.under.items()
         if solver.value(var) > 0
     )
-    breakdown = {term: solver.value(model.term_expr(term)) / 60 for term in TERMS}
+    # The roster's own cost, recomputed: CP-SAT's reported objective can lag its final solution
+    # (seen with combined LNS solutions, the reported value above the solution's true cost).
+    breakdown = score(problem, assignments).terms
     published = {(a.shift_key, a.service_number) for a in problem.published}
     kept = {(a.shift_key, a.service_number) for a in assignments}
     return RosterResult(
         status=SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE,
         assignments=assignments,
-        objective=solver.objective_value / 60,
+        objective=sum(breakdown.values()),
         bound=_bound(solver, problem, candidates),
         wall_seconds=seconds,
         breakdown=breakdown,
@@ -278,6 +278,21 @@ def _solve_large(
         seconds,
         slot_lower_bound(problem, cands),
     )
+
+
+def _chosen(problem: RosterProblem, model: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:
+    """The assignments of the solver's solution (pins marked)."""
+    shifts = model.cands.shifts
+    pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
+    return [
+        Assignment(shifts[i].key, sn, line, pinned=(sn, shifts[i].key) in pinned)
+        for (sn, i, line), var in model.x.items()
+        if solver.boolean_value(var)
+    ]
+
+
+def _solution_cost(problem: RosterProblem, model: RosterModel, solver: cp_model.CpSolver) -> float:
+    return score(problem, _chosen(problem, model, solver)).total
 
 
 def _bound(solver: cp_model.CpSolver, problem: RosterProblem, cands: Candidates) -> float:
