@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from deployer.domain.errors import DomainError
-from deployer.services import demo
+from deployer.services import curtois_bench, demo
 from deployer.services.rostering import SolveParameters, check_plan, solve_operation
 from deployer.store.database import Database
 
@@ -123,6 +125,25 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if checked.breaches else 0
 
 
+def _bench_curtois(args: argparse.Namespace) -> int:
+    params = SolveParameters(time_limit=args.time_limit, workers=args.workers)
+    print("| " + " | ".join(curtois_bench.HEADER) + " |")
+    print("|" + "---|" * len(curtois_bench.HEADER), flush=True)
+    rows = curtois_bench.run(
+        Path(args.instances),
+        params,
+        Path(args.out) if args.out else None,
+        report=lambda row: print(curtois_bench.format_row(row), flush=True),
+    )
+    ratios = [r.objective / r.best_known for r in rows if r.objective is not None and r.best_known]
+    if ratios:
+        print(
+            f"geometric mean of objective / best-known over {len(ratios)} instances: "
+            f"{math.prod(ratios) ** (1 / len(ratios)):.4f}"
+        )
+    return 0 if all(r.breaches == 0 and r.agrees for r in rows) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="deployer", description=__doc__)
@@ -160,6 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", type=int, required=True, help="plan id")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=_check)
+
+    bench = commands.add_parser("bench", help="benchmarks").add_subparsers(dest="benchmark", required=True)
+    p = bench.add_parser("curtois", help="solve Curtois & Qu instances and compare with best-known values")
+    p.add_argument("--instances", required=True, metavar="DIR", help="folder of Instance*.txt files")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance (default 60)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--out", metavar="DIR", help="write each roster as InstanceN.roster")
+    p.set_defaults(run=_bench_curtois)
     return parser
 
 

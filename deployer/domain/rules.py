@@ -19,6 +19,16 @@ from deployer.domain.policy import FatiguePolicy
 from deployer.domain.staff import Absence, StaffMember
 
 
+def personal(policy: FatiguePolicy, person: StaffMember, rule: str) -> int | None:
+    """A limit for one person: their employment limit when set, else the policy's.
+
+    ``rule`` is one of max_consecutive_days, min_consecutive_days, min_consecutive_days_off,
+    max_weekends (attributes of both :class:`EmploymentLimits` and :class:`FatiguePolicy`).
+    """
+    own = getattr(person.limits, rule)
+    return own if own is not None else getattr(policy, rule)
+
+
 def qualification_gaps(person: StaffMember, line: DemandLine, day: date, ranks: dict[str, Rank]) -> list[str]:
     """Why ``person`` cannot fill ``line`` on ``day``, in planner words; empty when they can."""
     gaps = []

@@ -59,6 +59,9 @@ class EmploymentLimits:
     min_total_minutes: int | None = None
     max_total_minutes: int | None = None
     max_weekends: int | None = None
+    max_consecutive_days: int | None = None
+    min_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
     max_shifts_by_label: tuple[tuple[str, int], ...] = ()
     can_deploy_away: bool = True
 
@@ -71,6 +74,9 @@ class EmploymentLimits:
             "min_total_minutes",
             "max_total_minutes",
             "max_weekends",
+            "max_consecutive_days",
+            "min_consecutive_days",
+            "min_consecutive_days_off",
         ):
             value = getattr(self, name)
             require(value is None or value >= 0, record, name.replace("_", " "), "is negative")

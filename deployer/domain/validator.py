@@ -24,6 +24,7 @@ from deployer.domain.rules import (
     duty_minutes,
     hours_text,
     minutes_by_day,
+    personal,
     qualification_gaps,
     reach,
     rest_minutes,
@@ -301,7 +302,7 @@ class _Validator:
 
     def _check_runs(self, person: StaffMember, work_days: dict[date, _Worked]) -> None:
         first, last = self.op.first_day, self.op.last_day
-        limit = self.policy.max_consecutive_days
+        limit = personal(self.policy, person, "max_consecutive_days") or 0
         for run in _runs(sorted(work_days)):
             if run[-1] < first:
                 continue
@@ -315,7 +316,7 @@ class _Validator:
                     run[0],
                     len(run) - limit,
                 )
-            minimum = self.policy.min_consecutive_days
+            minimum = personal(self.policy, person, "min_consecutive_days") or 0
             if len(run) < minimum and run[0] > first and run[-1] < last:
                 self._add(
                     "min_consecutive_days",
@@ -326,7 +327,7 @@ class _Validator:
                     run[0],
                     minimum - len(run),
                 )
-        minimum_off = self.policy.min_consecutive_days_off
+        minimum_off = personal(self.policy, person, "min_consecutive_days_off") or 0
         days = sorted(work_days)
         for before, after in zip(days, days[1:], strict=False):
             off = (after - before).days - 1
@@ -493,7 +494,7 @@ class _Validator:
                 day=self.op.first_day,
                 amount=limits.min_total_minutes - total,
             )
-        max_weekends = limits.max_weekends if limits.max_weekends is not None else self.policy.max_weekends
+        max_weekends = personal(self.policy, person, "max_weekends")
         if max_weekends is not None:
             weekends = {weekend_of(w.shift.day) for w in horizon} - {None}
             if len(weekends) > max_weekends:

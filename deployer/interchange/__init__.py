@@ -1,0 +1,1 @@
+"""Reading and writing other formats: spreadsheets, PDF, calendars, benchmark instances."""

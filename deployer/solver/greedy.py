@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
+from deployer.domain.rules import personal
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 
@@ -36,6 +37,7 @@ class _PersonState:
         if person.limits.max_minutes_per_week is not None:
             limit_7 = min(limit_7, person.limits.max_minutes_per_week)
         self.windows = ((7, limit_7), (14, self.policy.max_minutes_per_14_days))
+        self.max_days = personal(self.policy, person, "max_consecutive_days") or 0
 
     def _away(self, day: int) -> str | None:
         c = self.taken.get(day)
@@ -83,7 +85,7 @@ class _PersonState:
         return length
 
     def _runs(self, c: Candidate, d: int) -> bool:
-        if self._run_length(d, lambda t: True) > self.policy.max_consecutive_days:
+        if self._run_length(d, lambda t: True) > self.max_days:
             return False
         night = self.cands.night
         return (
@@ -154,7 +156,7 @@ class _PersonState:
         for limited, limit in limits.max_shifts_by_label:
             if limited == label and self.labels[label] >= limit:
                 return False
-        max_weekends = limits.max_weekends if limits.max_weekends is not None else self.policy.max_weekends
+        max_weekends = personal(self.policy, self.person, "max_weekends")
         weekend = self.cands.weekend[c.shift]
         return not (
             max_weekends is not None

@@ -19,7 +19,7 @@ from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import Reach, minutes_by_day, weekend_of
+from deployer.domain.rules import Reach, minutes_by_day, personal, weekend_of
 from deployer.domain.scoring import TERMS, overtime_allowance
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
@@ -241,7 +241,8 @@ class RosterModel:
 
     def _consecutive_days(self, sp: _Person) -> None:
         """No more than ``max_consecutive_days`` working days in a row."""
-        self._window_limit(sp, self.policy.max_consecutive_days, lambda d: self.work(sp, d))
+        limit = personal(self.policy, sp.person, "max_consecutive_days") or 0
+        self._window_limit(sp, limit, lambda d: self.work(sp, d))
 
     def _consecutive_nights(self, sp: _Person) -> None:
         """No more than ``max_consecutive_nights`` nights in a row."""
@@ -341,11 +342,11 @@ class RosterModel:
 
     def _min_consecutive_days(self, sp: _Person) -> None:
         """Runs of work inside the horizon last at least ``min_consecutive_days``."""
-        self._min_runs(sp, self.policy.min_consecutive_days, working=True)
+        self._min_runs(sp, personal(self.policy, sp.person, "min_consecutive_days") or 0, working=True)
 
     def _min_consecutive_days_off(self, sp: _Person) -> None:
         """Runs of days off inside the horizon last at least ``min_consecutive_days_off``."""
-        self._min_runs(sp, self.policy.min_consecutive_days_off, working=False)
+        self._min_runs(sp, personal(self.policy, sp.person, "min_consecutive_days_off") or 0, working=False)
 
     def _min_runs(self, sp: _Person, minimum: int, *, working: bool) -> None:
         """Forbid every run shorter than ``minimum`` that does not touch the horizon's ends."""
@@ -372,9 +373,7 @@ class RosterModel:
 
     def _weekends(self, sp: _Person) -> None:
         """Weekends worked (Saturday or Sunday) within the person's or the policy's limit."""
-        limit = sp.person.limits.max_weekends
-        if limit is None:
-            limit = self.policy.max_weekends
+        limit = personal(self.policy, sp.person, "max_weekends")
         if limit is None:
             return
         weekends: dict[date, list[date]] = defaultdict(list)

@@ -26,6 +26,9 @@ class StaffRow(Base):
     min_total_minutes: Mapped[int | None]
     max_total_minutes: Mapped[int | None]
     max_weekends: Mapped[int | None]
+    max_consecutive_days: Mapped[int | None]
+    min_consecutive_days: Mapped[int | None]
+    min_consecutive_days_off: Mapped[int | None]
     max_shifts_by_label: Mapped[str] = mapped_column(Text, default="")
     can_deploy_away: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,124 @@
+"""Solving Curtois & Qu benchmark instances and comparing with the published best-known values."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from deployer.domain.scoring import score
+from deployer.domain.validator import hard_breaches, validate
+from deployer.interchange.curtois import read_instance, roster_text
+from deployer.solver.engine import SolveParameters, solve
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One instance's figures."""
+
+    instance: str
+    staff: int
+    days: int
+    status: str
+    objective: float | None
+    bound: float | None
+    best_known: float | None
+    wall_seconds: float
+    breaches: int
+    agrees: bool
+    """The validator's independent objective equals the solver's."""
+
+    @property
+    def gap_to_best(self) -> float | None:
+        if self.objective is None or not self.best_known:
+            return None
+        return (self.objective - self.best_known) / self.best_known
+
+
+def instance_files(folder: Path) -> list[Path]:
+    """``Instance*.txt`` files in numeric order."""
+    files = folder.glob("Instance*.txt")
+    return sorted(files, key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
+
+
+def best_known(folder: Path) -> dict[str, float]:
+    """Best-known objective values from ``best_known.csv`` beside the instances, when present."""
+    path = folder / "best_known.csv"
+    if not path.exists():
+        return {}
+    with path.open(newline="") as handle:
+        return {row["instance"]: float(row["best_known_upper_bound"]) for row in csv.DictReader(handle)}
+
+
+def run(
+    folder: Path,
+    params: SolveParameters,
+    out: Path | None = None,
+    report: Callable[[BenchRow], None] | None = None,
+) -> list[BenchRow]:
+    """Solve every instance in ``folder``; write rosters to ``out`` when given."""
+    known = best_known(folder)
+    rows = []
+    for path in instance_files(folder):
+        instance = read_instance(path)
+        result = solve(instance.problem, params)
+        independent = score(instance.problem, result.assignments).total
+        row = BenchRow(
+            instance=instance.name,
+            staff=len(instance.problem.staff),
+            days=instance.days,
+            status=str(result.status),
+            objective=result.objective,
+            bound=result.bound,
+            best_known=known.get(instance.name),
+            wall_seconds=result.wall_seconds,
+            breaches=len(hard_breaches(validate(instance.problem, result.assignments))),
+            agrees=result.objective is not None and abs(independent - result.objective) < 1e-6,
+        )
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{instance.name}.roster").write_text(roster_text(instance, result.assignments))
+        rows.append(row)
+        if report is not None:
+            report(row)
+    return rows
+
+
+HEADER = (
+    "instance",
+    "staff",
+    "days",
+    "status",
+    "objective",
+    "bound",
+    "best-known",
+    "gap",
+    "seconds",
+    "breaches",
+    "agrees",
+)
+
+
+def format_row(row: BenchRow) -> str:
+    """A markdown table row."""
+
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:g}"
+
+    gap = "-" if row.gap_to_best is None else f"{100 * row.gap_to_best:.2f} %"
+    cells = (
+        row.instance,
+        str(row.staff),
+        str(row.days),
+        row.status,
+        number(row.objective),
+        number(row.bound),
+        number(row.best_known),
+        gap,
+        f"{row.wall_seconds:.1f}",
+        str(row.breaches),
+        "yes" if row.agrees else "NO",
+    )
+    return "| " + " | ".join(cells) + " |"
