@@ -16,9 +16,11 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
 from deployer.domain.rules import Reach, deployment_blocks, fatigue_score, reach, travel_points
+from deployer.domain.soft_rules import soft_units
 
 TERMS = (
     "unfilled",
+    "soft_rules",
     "overstaffed",
     "changes",
     "requests",
@@ -83,6 +85,7 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
         allowance = overtime_allowance(person.limits.contracted_minutes_per_week, len(op.days))
         sixtieths["overtime"] += w.overtime_per_hour * max(0, total - allowance)
         totals_by_rank[person.rank] = max(totals_by_rank[person.rank], total)
+        sixtieths["soft_rules"] += 60 * w.soft_rule * soft_units(op, problem.travel, person, items)
         for shift, shift_reach in items:
             sixtieths["fatigue"] += 60 * w.fatigue * fatigue_score(shift, shift_reach, op.policy)
             sixtieths["travel"] += 60 * w.travel_per_10_km * travel_points(shift_reach)

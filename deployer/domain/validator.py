@@ -30,6 +30,7 @@ from deployer.domain.rules import (
     rest_minutes,
     weekend_of,
 )
+from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
 
 #: Rules that are always hard: a roster breaking them is not a roster.
@@ -362,9 +363,7 @@ class _Validator:
         for w in items:
             for day, minutes in minutes_by_day(w.shift).items():
                 per_day[day] += minutes
-        limit_7 = self.policy.max_minutes_per_7_days
-        if person.limits.max_minutes_per_week is not None:
-            limit_7 = min(limit_7, person.limits.max_minutes_per_week)
+        limit_7 = limit_7_days(self.op, person)
         for rule, window, limit in (
             ("hours_per_7_days", 7, limit_7),
             ("hours_per_14_days", 14, self.policy.max_minutes_per_14_days),

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.rules import personal
+from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 
@@ -33,10 +34,10 @@ class _PersonState:
         self.total = 0
         self.labels: dict[str, int] = defaultdict(int)
         self.weekends: set[int] = set()
-        limit_7 = self.policy.max_minutes_per_7_days
-        if person.limits.max_minutes_per_week is not None:
-            limit_7 = min(limit_7, person.limits.max_minutes_per_week)
-        self.windows = ((7, limit_7), (14, self.policy.max_minutes_per_14_days))
+        self.windows = (
+            (7, limit_7_days(cands.problem.operation, person)),
+            (14, self.policy.max_minutes_per_14_days),
+        )
         self.max_days = personal(self.policy, person, "max_consecutive_days") or 0
 
     def _away(self, day: int) -> str | None:

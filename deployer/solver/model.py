@@ -19,8 +19,9 @@ from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import Reach, minutes_by_day, personal, weekend_of
+from deployer.domain.rules import Reach, duty_minutes, minutes_by_day, personal, weekend_of
 from deployer.domain.scoring import TERMS, overtime_allowance
+from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 
@@ -237,12 +238,22 @@ class RosterModel:
                         for v in earlier_vars
                     ]
                     if clashes:
-                        self.model.add(sum(clashes) + sum(later_vars) <= 1)
+                        self.model.add(
+                            sum(clashes) + sum(later_vars) <= 1 + self._excess("rest_between_shifts", 1, sp)
+                        )
+
+    def _excess(self, rule: str, most: int, sp: _Person) -> cp_model.IntVar | int:
+        """0 for a hard rule; for a soft one, a priced variable (up to ``most``) the limit may stretch by."""
+        if not self.policy.is_soft(rule):
+            return 0
+        excess = self.model.new_int_var(0, most, f"soft[{rule},{sp.person.service_number}]")
+        self.terms["soft_rules"].append((excess, 60 * self.problem.weights.soft_rule))
+        return excess
 
     def _consecutive_days(self, sp: _Person) -> None:
         """No more than ``max_consecutive_days`` working days in a row."""
         limit = personal(self.policy, sp.person, "max_consecutive_days") or 0
-        self._window_limit(sp, limit, lambda d: self.work(sp, d))
+        self._window_limit(sp, limit, lambda d: self.work(sp, d), "consecutive_days")
 
     def _consecutive_nights(self, sp: _Person) -> None:
         """No more than ``max_consecutive_nights`` nights in a row."""
@@ -253,17 +264,18 @@ class RosterModel:
             sp,
             self.policy.max_consecutive_nights,
             lambda d: sum(e.var for e in sp.by_day.get(d, []) if e.shift.key in nights),
+            "consecutive_nights",
         )
 
-    def _window_limit(self, sp: _Person, limit: int, on_day) -> None:  # type: ignore[no-untyped-def]
-        """In any ``limit + 1`` consecutive days, at most ``limit`` count."""
+    def _window_limit(self, sp: _Person, limit: int, on_day, rule: str) -> None:  # type: ignore[no-untyped-def]
+        """In any ``limit + 1`` consecutive days, at most ``limit`` count (a priced excess if soft)."""
         span = limit + 1
         if len(self.days) < span:
             return
         for start in range(len(self.days) - span + 1):
             window = [on_day(self.days[start + k]) for k in range(span)]
             if any(not isinstance(t, int) for t in window):
-                self.model.add(sum(window) <= limit)
+                self.model.add(sum(window) <= limit + self._excess(rule, 1, sp))
 
     def _hours_per_window(self, sp: _Person) -> None:
         """Minutes worked in any 7 and any 14 days (nights split at midnight) within the limits."""
@@ -271,9 +283,7 @@ class RosterModel:
         for e in sp.entries:
             for day, minutes in minutes_by_day(e.shift).items():
                 per_day[day].append((e.var, minutes))
-        limit_7 = self.policy.max_minutes_per_7_days
-        if sp.person.limits.max_minutes_per_week is not None:
-            limit_7 = min(limit_7, sp.person.limits.max_minutes_per_week)
+        limit_7 = limit_7_days(self.problem.operation, sp.person)
         most = {day: sum(m for _, m in items) for day, items in per_day.items()}
         day_minutes: dict[date, cp_model.IntVar] = {}
 
@@ -295,8 +305,11 @@ class RosterModel:
             while start <= max(per_day, default=first):
                 days = [start + timedelta(days=k) for k in range(window)]
                 days = [d for d in days if d in per_day]
-                if sum(min(24 * 60, most[d]) for d in days) > limit:
-                    self.model.add(sum(minutes_on(d) for d in days) <= limit)
+                possible = sum(min(24 * 60, most[d]) for d in days)
+                if possible > limit:
+                    rule = f"hours_per_{window}_days"
+                    excess = self._excess(rule, 1, sp)
+                    self.model.add(sum(minutes_on(d) for d in days) <= limit + (possible - limit) * excess)
                 start += timedelta(days=1)
 
     def _deployments(self, sp: _Person) -> None:
@@ -388,7 +401,7 @@ class RosterModel:
             day_vars = [self._work_literal(sp, d) for d in days]
             self.model.add_max_equality(var, day_vars)
             worked.append(var)
-        self.model.add(sum(worked) <= limit)
+        self.model.add(sum(worked) <= limit + self._excess("weekends", len(worked), sp))
 
     def _forbidden_successions(self, sp: _Person) -> None:
         """Shift label pairs that may not follow on the next day."""
@@ -429,11 +442,21 @@ class RosterModel:
         for sp in self.people.values():
             for e in sp.entries:
                 self.terms["fatigue"].append((e.var, 60 * weights.fatigue * e.cand.fatigue))
+                over = self._over_length(e)
+                if over:
+                    self.terms["soft_rules"].append((e.var, 60 * weights.soft_rule * over))
                 self.terms["travel"].append((e.var, 60 * weights.travel_per_10_km * e.cand.travel))
         self._requests()
         self._overtime_and_fairness()
         self._changes()
         self.model.minimize(sum(self.term_expr(t) for t in TERMS))
+
+    def _over_length(self, e: _Entry) -> int:
+        """How many soft length rules (shift, door-to-door duty) this assignment breaks."""
+        policy, minutes = self.policy, e.shift.minutes
+        return (policy.is_soft("shift_length") and minutes > policy.max_shift_minutes) + (
+            policy.is_soft("duty_length") and duty_minutes(minutes, e.cand.reach) > policy.max_duty_minutes
+        )
 
     def term_expr(self, term: str) -> Expr:
         """The (sixtieths) expression of one objective term, offset included."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 import pytest
@@ -142,9 +143,40 @@ def test_minimum_total_that_cannot_be_met_is_explained() -> None:
     assert any("must work at least 24 h" in line for line in result.explanation)
 
 
-def test_soft_rules_are_still_kept_by_the_solver() -> None:
-    p = problem(daily("GEE-KP", 9), [person("1")], soft_rules=frozenset({"consecutive_days"}))
-    assert solve_checked(p).unfilled == 1
+def soft(p, rule: str, cost: int):  # type: ignore[no-untyped-def]
+    """``p`` with ``rule`` soft at ``cost`` points per unit and unfilled demand at 100."""
+    policy = replace(p.operation.policy, soft_rules=frozenset({rule}))
+    return replace(
+        p, operation=replace(p.operation, policy=policy), weights=replace(p.weights, soft_rule=cost)
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "shifts", "changes", "units"),
+    [
+        ("consecutive_days", daily("GEE-KP", 9), {}, 2),  # 9 in a row: two 8-day windows
+        ("consecutive_nights", daily("GEE-KP", 6, NIGHT), {}, 2),
+        ("hours_per_7_days", daily("GEE-KP", 7), {"max_minutes_per_7_days": 48 * 60}, 1),
+        ("rest_between_shifts", [shift("GEE-KP", 0, EVENING), shift("GEE-KP", 1, DAY)], {}, 1),
+        ("weekends", [shift("GEE-KP", d) for d in (5, 12)], {"max_weekends": 1}, 1),
+    ],
+)
+def test_a_soft_rule_is_broken_when_cheaper_than_a_shortfall_and_kept_otherwise(
+    rule: str, shifts: list, changes: dict, units: int
+) -> None:
+    p = problem(shifts, [person("1")], days=14 if rule == "weekends" else None, **changes)
+    cheap = solve_checked(soft(p, rule, 10))
+    assert cheap.unfilled == 0
+    assert cheap.breakdown["soft_rules"] == 10 * units
+    dear = solve_checked(soft(p, rule, 1000))
+    assert dear.unfilled >= 1 and dear.breakdown["soft_rules"] == 0
+
+
+def test_soft_shift_length_is_priced_per_shift() -> None:
+    shifts = [shift("GEE-KP", d, ShiftTemplate("L", time(6), 13 * 60)) for d in (0, 2)]
+    p = problem(shifts, [person("1")], max_duty_minutes=14 * 60)
+    result = solve_checked(soft(p, "shift_length", 10))
+    assert result.unfilled == 0 and result.breakdown["soft_rules"] == 20
 
 
 def test_demand_split_into_lines_by_skill() -> None:

@@ -1,0 +1,93 @@
+"""How much a roster breaks the rules a planner marked soft, in the units the solver prices.
+
+A soft rule is kept where possible and otherwise costs ``ObjectiveWeights.soft_rule`` per unit:
+
+- consecutive_days / consecutive_nights: each run of ``limit + 1`` days (nights) in a row,
+  counted as windows inside the horizon (a run two days too long is two windows);
+- hours_per_7_days / hours_per_14_days: each 7 (14) day window over the limit;
+- rest_between_shifts: each pair of shifts one or two days apart with too little rest;
+- weekends: each weekend worked beyond the limit;
+- shift_length / duty_length: each shift over the limit.
+
+Other rules stay hard even when listed as soft (the validator still flags them soft).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from deployer.domain.locations import TravelMatrix
+from deployer.domain.operations import Operation, Shift
+from deployer.domain.rules import Reach, duty_minutes, minutes_by_day, personal, rest_minutes, weekend_of
+from deployer.domain.staff import StaffMember
+
+PRICED = (
+    "consecutive_days",
+    "consecutive_nights",
+    "hours_per_7_days",
+    "hours_per_14_days",
+    "rest_between_shifts",
+    "weekends",
+    "shift_length",
+    "duty_length",
+)
+
+
+def limit_7_days(operation: Operation, person: StaffMember) -> int:
+    """The 7-day minute limit for ``person``: the policy's, or their own weekly cap when lower."""
+    limit = operation.policy.max_minutes_per_7_days
+    if person.limits.max_minutes_per_week is not None:
+        limit = min(limit, person.limits.max_minutes_per_week)
+    return limit
+
+
+def soft_units(
+    operation: Operation, travel: TravelMatrix, person: StaffMember, worked: list[tuple[Shift, Reach]]
+) -> int:
+    """Units of soft-rule breach in one person's shifts (sorted by start)."""
+    policy = operation.policy
+    days = operation.days
+    units = 0
+    on = {s.day for s, _ in worked}
+    if policy.is_soft("consecutive_days"):
+        units += _full_windows(days, on, personal(policy, person, "max_consecutive_days") or 0)
+    if policy.is_soft("consecutive_nights"):
+        nights = {s.day for s, _ in worked if policy.is_night(s.start, s.end)}
+        units += _full_windows(days, nights, policy.max_consecutive_nights)
+    per_day: dict[date, int] = defaultdict(int)
+    for s, _ in worked:
+        for day, minutes in minutes_by_day(s).items():
+            per_day[day] += minutes
+    for rule, window, limit in (
+        ("hours_per_7_days", 7, limit_7_days(operation, person)),
+        ("hours_per_14_days", 14, policy.max_minutes_per_14_days),
+    ):
+        if policy.is_soft(rule) and per_day:
+            start = days[0] - timedelta(days=window - 1)
+            while start <= max(per_day):
+                units += sum(per_day.get(start + timedelta(days=k), 0) for k in range(window)) > limit
+                start += timedelta(days=1)
+    if policy.is_soft("rest_between_shifts"):
+        by_day = {s.day: (s, r) for s, r in worked}
+        for s, r in worked:
+            for back in (1, 2):
+                earlier = by_day.get(s.day - timedelta(days=back))
+                if earlier is not None:
+                    e, er = earlier
+                    units += rest_minutes(e, er, s, r, travel) < policy.rest_required_after(e.minutes)
+    if policy.is_soft("weekends"):
+        limit = personal(policy, person, "max_weekends")
+        if limit is not None:
+            units += max(0, len({weekend_of(s.day) for s, _ in worked} - {None}) - limit)
+    if policy.is_soft("shift_length"):
+        units += sum(s.minutes > policy.max_shift_minutes for s, _ in worked)
+    if policy.is_soft("duty_length"):
+        units += sum(duty_minutes(s.minutes, r) > policy.max_duty_minutes for s, r in worked)
+    return units
+
+
+def _full_windows(days: list[date], on: set[date], limit: int) -> int:
+    """Windows of ``limit + 1`` consecutive horizon days that are all in ``on``."""
+    span = limit + 1
+    return sum(all(days[i + k] in on for k in range(span)) for i in range(len(days) - span + 1))
