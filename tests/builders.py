@@ -75,6 +75,8 @@ COVERAGE_ONLY = ObjectiveWeights(
     travel_per_10_km=0,
     overtime_per_hour=0,
     fairness_per_hour=0,
+    fairness_per_night=0,
+    fairness_per_weekend_shift=0,
 )
 
 

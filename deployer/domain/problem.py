@@ -40,7 +40,11 @@ class ObjectiveWeights:
     overtime_per_hour: int = 2
     """Per hour over a person's contracted hours (pro rata over the horizon)."""
     fairness_per_hour: int = 1
-    """Per hour between the most and the least worked person of a rank."""
+    """Per hour of the heaviest total load in each rank (minimising the peak spreads the work)."""
+    fairness_per_night: int = 5
+    """Per night shift of whoever in each rank works the most nights."""
+    fairness_per_weekend_shift: int = 5
+    """Per weekend shift of whoever in each rank works the most weekend shifts."""
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():

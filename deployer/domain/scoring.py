@@ -43,6 +43,22 @@ class Score:
         return sum(self.terms.values())
 
 
+def fairness_units(problem: RosterProblem) -> tuple[int, int, int]:
+    """Sixtieths of a point per unit of each fairness load: minutes, night shifts, weekend shifts."""
+    w = problem.weights
+    return w.fairness_per_hour, 60 * w.fairness_per_night, 60 * w.fairness_per_weekend_shift
+
+
+def fairness_loads(problem: RosterProblem, shifts: list[Shift]) -> tuple[int, int, int]:
+    """A person's loads for fairness: minutes worked, night shifts, shifts starting on a weekend."""
+    policy = problem.operation.policy
+    return (
+        sum(s.minutes for s in shifts),
+        sum(policy.is_night(s.start, s.end) for s in shifts),
+        sum(s.day.weekday() >= 5 for s in shifts),
+    )
+
+
 def overtime_allowance(contracted_minutes_per_week: int, days: int) -> int:
     """Ordinary minutes over ``days``: the weekly contract pro rata (rounded down)."""
     return contracted_minutes_per_week * days // 7
@@ -78,13 +94,14 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
         60 * w.change * sum(1 for a in problem.published if (a.shift_key, a.service_number) not in chosen)
     )
     sixtieths["requests"] = 60 * w.request * _unmet_requests(problem, worked)
-    totals_by_rank: dict[str, int] = defaultdict(int)
+    heaviest: dict[tuple[str, int], int] = defaultdict(int)
     for number, items in worked.items():
         person = people[number]
         total = sum(shift.minutes for shift, _ in items)
         allowance = overtime_allowance(person.limits.contracted_minutes_per_week, len(op.days))
         sixtieths["overtime"] += w.overtime_per_hour * max(0, total - allowance)
-        totals_by_rank[person.rank] = max(totals_by_rank[person.rank], total)
+        for k, load in enumerate(fairness_loads(problem, [s for s, _ in items])):
+            heaviest[(person.rank, k)] = max(heaviest[(person.rank, k)], load)
         sixtieths["soft_rules"] += 60 * w.soft_rule * soft_units(op, problem.travel, person, items)
         for shift, shift_reach in items:
             sixtieths["fatigue"] += 60 * w.fatigue * fatigue_score(shift, shift_reach, op.policy)
@@ -93,7 +110,8 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
             sixtieths["lodging"] += 60 * w.lodging_night * (nights + 1)
             home = problem.travel.leg(person.home_station, city)
             sixtieths["travel"] += 60 * w.travel_per_10_km * round(2 * home.km / 10)
-    sixtieths["fairness"] = w.fairness_per_hour * sum(totals_by_rank.values())
+    unit = fairness_units(problem)
+    sixtieths["fairness"] = sum(unit[k] * load for (_, k), load in heaviest.items())
     return Score({term: value / 60 for term, value in sixtieths.items()})
 
 

@@ -217,6 +217,8 @@ def read_instance(path: Path) -> Instance:
             travel_per_10_km=0,
             overtime_per_hour=0,
             fairness_per_hour=0,
+            fairness_per_night=0,
+            fairness_per_weekend_shift=0,
         ),
     )
     return Instance(path.stem, problem, tuple(order), days)

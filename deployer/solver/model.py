@@ -20,7 +20,7 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
 from deployer.domain.rules import Reach, duty_minutes, minutes_by_day, personal, weekend_of
-from deployer.domain.scoring import TERMS, overtime_allowance
+from deployer.domain.scoring import TERMS, fairness_loads, fairness_units, overtime_allowance
 from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
@@ -488,10 +488,12 @@ class RosterModel:
             self.terms["requests"].extend((e.var, cost) for e in chosen)
 
     def _overtime_and_fairness(self) -> None:
-        """Overtime beyond the pro-rata contract; the heaviest load in each rank."""
+        """Overtime beyond the pro-rata contract; the heaviest loads (hours, nights, weekend shifts)
+        in each rank."""
         weights = self.problem.weights
         horizon = len(self.days)
-        by_rank: dict[str, list[Expr]] = defaultdict(list)
+        loads: dict[tuple[str, int], list[Expr]] = defaultdict(list)
+        units = fairness_units(self.problem)
         for sp in self.people.values():
             total = self.minutes(sp)
             most = sum(e.shift.minutes for e in sp.entries)
@@ -502,13 +504,18 @@ class RosterModel:
                 )
                 self.model.add_max_equality(overtime, [total - allowance, 0])
                 self.terms["overtime"].append((overtime, weights.overtime_per_hour))
-            by_rank[sp.person.rank].append(total)
-        if not weights.fairness_per_hour:
-            return
-        for rank, totals in by_rank.items():
-            top = self.model.new_int_var(0, 60 * 24 * horizon, f"heaviest[{rank}]")
-            self.model.add_max_equality(top, totals)
-            self.terms["fairness"].append((top, weights.fairness_per_hour))
+            per_entry = [fairness_loads(self.problem, [e.shift]) for e in sp.entries]
+            for k in range(3):
+                if units[k]:
+                    loads[(sp.person.rank, k)].append(
+                        cp_model.LinearExpr.weighted_sum(
+                            [e.var for e in sp.entries], [load[k] for load in per_entry]
+                        )
+                    )
+        for (rank, k), exprs in loads.items():
+            top = self.model.new_int_var(0, 60 * 24 * horizon, f"heaviest[{rank},{k}]")
+            self.model.add_max_equality(top, exprs)
+            self.terms["fairness"].append((top, units[k]))
 
     def _changes(self) -> None:
         """Each published assignment not kept costs ``weights.change`` (re-rostering)."""

@@ -192,3 +192,13 @@ def test_empty_roster_problem_is_refused_before_solving() -> None:
         solve_checked(problem(daily("GEE-KP", 1), []))
     with pytest.raises(DomainError, match="'HELI' is not in the skills catalogue"):
         solve_checked(problem([shift("GEE-KP", 0, DAY, skill_line(1, "HELI"))], [person("1")]))
+
+
+def test_fairness_spreads_nights_within_a_rank() -> None:
+    shifts = [shift("GEE-KP", d, NIGHT) for d in (0, 2, 4, 6)]
+    p = problem(shifts, [person("1"), person("2")])
+    p = replace(p, weights=replace(p.weights, fairness_per_night=50))
+    result = solve_checked(p)
+    nights = [a.service_number for a in result.assignments]
+    assert sorted(nights.count(n) for n in ("1", "2")) == [2, 2]
+    assert result.breakdown["fairness"] == 100
