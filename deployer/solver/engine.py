@@ -13,7 +13,7 @@ from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, Solv
 from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
-from deployer.domain.validator import hard_breaches, validate
+from deployer.domain.validator import Breach, hard_breaches, validate
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
 from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
@@ -99,11 +99,14 @@ def solve(
             time.perf_counter() - started,
             explanation=(explain_unpinnable(problem, error.assignment),),
         )
-    first = clean_roster(problem, list(hint) or greedy_roster(problem, candidates))
-    first_score = score(problem, first).total
-    if on_progress is not None:
+    first, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, candidates))
+    if unmended:
+        first = []  # not a valid roster: neither a hint nor a fallback
+    first_score = score(problem, first).total if first else float("inf")
+    if on_progress is not None and first:
         on_progress(Progress(first_score, 0.0, time.perf_counter() - started, 0))
-    model.hint(first)
+    if first:
+        model.hint(first)
     solver, status, stopped = _run(model, params, on_progress, stop, started)
     if (
         status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -231,16 +234,16 @@ def _read_result(
     )
 
 
-def clean_roster(problem: RosterProblem, assignments: list[Assignment]) -> list[Assignment]:
-    """``assignments`` less any the validator finds in a hard breach (so a first roster is valid)."""
+def clean_roster(
+    problem: RosterProblem, assignments: list[Assignment]
+) -> tuple[list[Assignment], list[Breach]]:
+    """``assignments`` less any the validator finds in a hard breach, and the breaches that removing
+    shifts cannot mend (a minimum of hours not reached): a roster is usable only when those are none."""
     while True:
-        bad = {
-            (b.service_number, key)
-            for b in hard_breaches(validate(problem, assignments))
-            for key in b.shift_keys[-1:]
-        }
+        breaches = hard_breaches(validate(problem, assignments))
+        bad = {(b.service_number, key) for b in breaches for key in b.shift_keys[-1:]}
         if not bad:
-            return assignments
+            return assignments, breaches
         assignments = [a for a in assignments if (a.service_number, a.shift_key) not in bad]
 
 
@@ -254,7 +257,7 @@ def _solve_large(
 ) -> RosterResult:
     """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
     cands = Candidates(problem, people=[])
-    roster = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
+    roster, _ = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
     best = score(problem, roster).total
     report = on_progress or (lambda progress: None)
     report(Progress(best, 0.0, time.perf_counter() - started, 0))
@@ -266,8 +269,19 @@ def _solve_large(
         report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
 
     lns.run(started + params.time_limit, stop, improved)
-    roster = clean_roster(problem, lns.roster)
+    roster, unmended = clean_roster(problem, lns.roster)
     stopped = stop is not None and stop.is_set()
+    if unmended:
+        reasons = [b.message for b in unmended[:20]]
+        return RosterResult(
+            SolveStatus.NO_SOLUTION,
+            (),
+            None,
+            None,
+            time.perf_counter() - started,
+            explanation=("No roster keeping every rule was found in time; the best one breaks:", *reasons),
+            stopped=stopped,
+        )
     seconds = time.perf_counter() - started
     return _roster_result(
         problem,
