@@ -65,19 +65,7 @@ LEGS = {
     ("GEE-KP", "GEE-WF"): Leg(5, 2.0),
 }
 #: Weights that count only coverage, so a test's optimum is plain to see.
-COVERAGE_ONLY = ObjectiveWeights(
-    unfilled=100,
-    change=0,
-    soft_rule=0,
-    request=0,
-    fatigue=0,
-    lodging_night=0,
-    travel_per_10_km=0,
-    overtime_per_hour=0,
-    fairness_per_hour=0,
-    fairness_per_night=0,
-    fairness_per_weekend_shift=0,
-)
+COVERAGE_ONLY = ObjectiveWeights.only(unfilled=100)
 
 
 def person(number: str, **changes) -> StaffMember:  # type: ignore[no-untyped-def]

@@ -51,6 +51,11 @@ class ObjectiveWeights:
             if value < 0:
                 raise DomainError("objective weights", name, f"is negative ({value})")
 
+    @classmethod
+    def only(cls, **weights: int) -> ObjectiveWeights:
+        """Weights that count only the terms named, e.g. ``only(request=1)`` for a benchmark."""
+        return cls(**{**dict.fromkeys(cls.__dataclass_fields__, 0), **weights})
+
 
 @dataclass(frozen=True)
 class RosterProblem:

@@ -207,19 +207,7 @@ def read_instance(path: Path) -> Instance:
         catalogue=Catalogue.of([Agency("WARD", "Ward staff")], [Rank("STAFF", "Staff", "staff", 1)], []),
         travel=TravelMatrix({loc.code: loc for loc in locations}),
         requests=tuple(requests),
-        weights=ObjectiveWeights(
-            unfilled=0,
-            change=0,
-            soft_rule=0,
-            request=1,
-            fatigue=0,
-            lodging_night=0,
-            travel_per_10_km=0,
-            overtime_per_hour=0,
-            fairness_per_hour=0,
-            fairness_per_night=0,
-            fairness_per_weekend_shift=0,
-        ),
+        weights=ObjectiveWeights.only(request=1),
     )
     return Instance(path.stem, problem, tuple(order), days)
 
