@@ -95,6 +95,10 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
     )
     sixtieths["requests"] = 60 * w.request * _unmet_requests(problem, worked)
     heaviest: dict[tuple[str, int], int] = defaultdict(int)
+    if op.policy.soft_rules:
+        sixtieths["soft_rules"] = w.soft_rule * sum(
+            soft_units(op, problem.travel, p, worked.get(p.service_number, [])) for p in problem.staff
+        )
     for number, items in worked.items():
         person = people[number]
         total = sum(shift.minutes for shift, _ in items)
@@ -102,7 +106,6 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
         sixtieths["overtime"] += w.overtime_per_hour * max(0, total - allowance)
         for k, load in enumerate(fairness_loads(problem, [s for s, _ in items])):
             heaviest[(person.rank, k)] = max(heaviest[(person.rank, k)], load)
-        sixtieths["soft_rules"] += 60 * w.soft_rule * soft_units(op, problem.travel, person, items)
         for shift, shift_reach in items:
             sixtieths["fatigue"] += 60 * w.fatigue * fatigue_score(shift, shift_reach, op.policy)
             sixtieths["travel"] += 60 * w.travel_per_10_km * travel_points(shift_reach)

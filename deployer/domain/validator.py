@@ -143,6 +143,11 @@ class _Validator:
             items = sorted(timelines[number], key=lambda w: w.shift.start)
             if any(w.in_horizon for w in items):
                 self._check_person(people[number], items)
+        for person in self.p.staff:
+            if person.limits.min_total_minutes and not any(
+                w.in_horizon for w in timelines.get(person.service_number, [])
+            ):
+                self._check_person_limits(person, [])  # a minimum of hours with no shift at all
         return self.breaches
 
     def _reach(self, person: StaffMember, shift: Shift) -> Reach | None:

@@ -242,12 +242,18 @@ class RosterModel:
                             sum(clashes) + sum(later_vars) <= 1 + self._excess("rest_between_shifts", 1, sp)
                         )
 
-    def _excess(self, rule: str, most: int, sp: _Person) -> cp_model.IntVar | int:
-        """0 for a hard rule; for a soft one, a priced variable (up to ``most``) the limit may stretch by."""
+    def _excess(
+        self, rule: str, most: int, sp: _Person, *, per_minute: bool = False
+    ) -> cp_model.IntVar | int:
+        """0 for a hard rule; for a soft one, a priced variable (up to ``most``) the limit may stretch by.
+
+        It costs ``soft_rule`` per unit, or per hour when it counts minutes (``per_minute``).
+        """
         if not self.policy.is_soft(rule):
             return 0
         excess = self.model.new_int_var(0, most, f"soft[{rule},{sp.person.service_number}]")
-        self.terms["soft_rules"].append((excess, 60 * self.problem.weights.soft_rule))
+        unit = self.problem.weights.soft_rule * (1 if per_minute else 60)
+        self.terms["soft_rules"].append((excess, unit))
         return excess
 
     def _consecutive_days(self, sp: _Person) -> None:
@@ -335,10 +341,17 @@ class RosterModel:
             for d in sorted(days):
                 before, after = d - timedelta(days=1), d + timedelta(days=1)
                 # Travel day before a first away day and after a last one: no shift at all.
-                self.model.add(aw(d) - aw(before) + self.work(sp, before) <= 1)
-                self.model.add(aw(d) - aw(after) + self.work(sp, after) <= 1)
+                self.model.add(
+                    aw(d) - aw(before) + self.work(sp, before) <= 1 + self._excess("travel_days", 1, sp)
+                )
+                self.model.add(
+                    aw(d) - aw(after) + self.work(sp, after) <= 1 + self._excess("travel_days", 1, sp)
+                )
                 for k in range(self.policy.rest_days_after_deployment):
-                    self.model.add(aw(d) - aw(after) + self.work(sp, d + timedelta(days=2 + k)) <= 1)
+                    rest_day = self.work(sp, d + timedelta(days=2 + k))
+                    self.model.add(
+                        aw(d) - aw(after) + rest_day <= 1 + self._excess("rest_after_deployment", 1, sp)
+                    )
                 start = self.model.new_bool_var(f"deploy[{sp.person.service_number},{city},{d}]")
                 self.model.add(start >= aw(d) - aw(before))
                 self.model.add(start <= aw(d))
@@ -351,7 +364,7 @@ class RosterModel:
             for i in range(len(self.days) - span + 1):
                 window = [lodged[self.days[i + k]] for k in range(span) if self.days[i + k] in lodged]
                 if len(window) > limit:
-                    self.model.add(sum(window) <= limit)
+                    self.model.add(sum(window) <= limit + self._excess("deployment_length", 1, sp))
 
     def _min_consecutive_days(self, sp: _Person) -> None:
         """Runs of work inside the horizon last at least ``min_consecutive_days``."""
@@ -367,15 +380,17 @@ class RosterModel:
             return
         w = [self._work_literal(sp, d) for d in self.days]
         n = len(w)
+        rule = "min_consecutive_days" if working else "min_consecutive_days_off"
         for length in range(1, minimum):
             for start in range(1, n - length):
                 inside = w[start : start + length]
                 border = [w[start - 1], w[start + length]]
                 # clause: the run is not exactly these days (borders are the other state)
+                excess = [self._excess(rule, 1, sp)] if self.policy.is_soft(rule) else []
                 if working:
-                    self.model.add_bool_or([*border, *(lit.Not() for lit in inside)])
+                    self.model.add_bool_or([*border, *(lit.Not() for lit in inside), *excess])
                 else:
-                    self.model.add_bool_or([*(lit.Not() for lit in border), *inside])
+                    self.model.add_bool_or([*(lit.Not() for lit in border), *inside, *excess])
 
     def _work_literal(self, sp: _Person, day: date) -> cp_model.IntVar:
         """The day's work variable, or a constant false literal when nothing can be worked."""
@@ -410,7 +425,7 @@ class RosterModel:
                 a = [e.var for e in entries if e.shift.label == first]
                 b = [e.var for e in sp.by_day.get(d + timedelta(days=1), []) if e.shift.label == second]
                 if a and b:
-                    self.model.add(sum(a) + sum(b) <= 1)
+                    self.model.add(sum(a) + sum(b) <= 1 + self._excess("forbidden_succession", 1, sp))
 
     def _person_limits(self, sp: _Person) -> None:
         """Per-person maximum shifts (in all and by label) and total minutes."""
@@ -418,15 +433,21 @@ class RosterModel:
         for label, limit in limits.max_shifts_by_label:
             labelled = [e.var for e in sp.entries if e.shift.label == label]
             if len(labelled) > limit:
-                self.model.add(sum(labelled) <= limit)
+                self.model.add(sum(labelled) <= limit + self._excess("max_shifts", len(labelled), sp))
         if limits.max_shifts is not None and len(sp.entries) > limits.max_shifts:
-            self.model.add(sum(e.var for e in sp.entries) <= limits.max_shifts)
+            excess = self._excess("max_shifts", len(sp.entries), sp)
+            self.model.add(sum(e.var for e in sp.entries) <= limits.max_shifts + excess)
         total = self.minutes(sp)
-        if limits.max_total_minutes is not None:
-            self.model.add(total <= limits.max_total_minutes)
+        most = sum(e.shift.minutes for e in sp.entries)
+        if limits.max_total_minutes is not None and most > limits.max_total_minutes:
+            self.model.add(
+                total <= limits.max_total_minutes + self._excess("total_minutes", most, sp, per_minute=True)
+            )
         if limits.min_total_minutes is not None:
+            short = self._excess("total_minutes", limits.min_total_minutes, sp, per_minute=True)
             self._may_fail(
-                self.model.add(total >= limits.min_total_minutes), f"minimum {sp.person.service_number}"
+                self.model.add(total + short >= limits.min_total_minutes),
+                f"minimum {sp.person.service_number}",
             )
 
     def minutes(self, sp: _Person) -> Expr:

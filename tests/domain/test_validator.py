@@ -232,3 +232,10 @@ def test_history_before_the_horizon_counts_for_rest() -> None:
         problem(shifts, [person("1")]), history=(Assignment(before.key, "1"),), history_shifts=(before,)
     )
     assert rules(validate(p, on(shifts, "1", 0))) == {"rest_between_shifts"}
+
+
+def test_a_minimum_of_hours_is_a_breach_even_with_no_shift() -> None:
+    shifts = daily("GEE-KP", 2)
+    keen = person("1", limits=EmploymentLimits(min_total_minutes=8 * 60))
+    breaches = validate(problem(shifts, [keen, person("2")]), on(shifts, "2", 0, 1))
+    assert [(b.rule, b.service_number) for b in breaches] == [("total_minutes", "1")]

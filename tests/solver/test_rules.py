@@ -159,6 +159,21 @@ def soft(p, rule: str, cost: int):  # type: ignore[no-untyped-def]
         ("hours_per_7_days", daily("GEE-KP", 7), {"max_minutes_per_7_days": 48 * 60}, 1),
         ("rest_between_shifts", [shift("GEE-KP", 0, EVENING), shift("GEE-KP", 1, DAY)], {}, 1),
         ("weekends", [shift("GEE-KP", d) for d in (5, 12)], {"max_weekends": 1}, 1),
+        ("deployment_length", daily("MIL-SG", 4), {"max_deployment_days": 3}, 1),
+        ("travel_days", [shift("GEE-KP", 0), shift("MIL-SG", 1)], {"min_rest_minutes": 0}, 1),
+        ("rest_after_deployment", [shift("MIL-SG", 0), shift("GEE-KP", 2)], {}, 1),
+        (
+            "forbidden_succession",
+            [shift("GEE-KP", 0, EVENING), shift("GEE-KP", 1, DAY)],
+            {"min_rest_minutes": 0, "forbidden_successions": (("A", "D"),)},
+            1,
+        ),
+        (
+            "min_consecutive_days",
+            [shift("GEE-KP", d, DAY, DemandLine(int(d == 2))) for d in range(5)],
+            {"min_consecutive_days": 2},
+            1,
+        ),
     ],
 )
 def test_a_soft_rule_is_broken_when_cheaper_than_a_shortfall_and_kept_otherwise(
@@ -170,6 +185,13 @@ def test_a_soft_rule_is_broken_when_cheaper_than_a_shortfall_and_kept_otherwise(
     assert cheap.breakdown["soft_rules"] == 10 * units
     dear = solve_checked(soft(p, rule, 1000))
     assert dear.unfilled >= 1 and dear.breakdown["soft_rules"] == 0
+
+
+def test_soft_total_minutes_is_priced_per_hour() -> None:
+    limited = person("1", limits=EmploymentLimits(max_total_minutes=20 * 60))
+    p = problem(daily("GEE-KP", 3), [limited])
+    result = solve_checked(soft(p, "total_minutes", 10))
+    assert result.unfilled == 0 and result.breakdown["soft_rules"] == 40  # 4 h over, 10 per hour
 
 
 def test_soft_shift_length_is_priced_per_shift() -> None:
@@ -202,3 +224,13 @@ def test_fairness_spreads_nights_within_a_rank() -> None:
     nights = [a.service_number for a in result.assignments]
     assert sorted(nights.count(n) for n in ("1", "2")) == [2, 2]
     assert result.breakdown["fairness"] == 100
+
+
+def test_soft_minimum_hours_of_someone_left_idle_is_priced() -> None:
+    keen = person("1", limits=EmploymentLimits(min_total_minutes=8 * 60))
+    p = problem(
+        [shift("GEE-KP", 0, DAY, skill_line(1, "PO"))],
+        [keen, person("2", qualifications=(Qualification("PO"),))],
+    )
+    result = solve_checked(soft(p, "total_minutes", 10))
+    assert result.breakdown["soft_rules"] == 80  # person 1 cannot take the PO shift: 8 h short
