@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from deployer.domain.clock import minutes_between
@@ -74,7 +74,10 @@ class Candidates:
             self.day_minutes, self.weekend = base.day_minutes, base.weekend
             self.start_min, self.end_min, self._by_site = base.start_min, base.end_min, base._by_site
         else:
-            self.shifts = problem.operation.shifts
+            known = problem.travel.locations
+            history = tuple(s for s in problem.history_shifts if s.site in known)
+            # Shifts worked before the horizon come last, without demand: rules look back at them.
+            self.shifts = problem.operation.shifts + tuple(replace(s, demand=()) for s in history)
             self.index = {s.key: i for i, s in enumerate(self.shifts)}
             origin = self.shifts[0].start if self.shifts else None
             self.start_min = [minutes_between(origin, s.start) for s in self.shifts]  # type: ignore[arg-type]

@@ -52,6 +52,13 @@ class _Person:
     by_day: dict[date, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     works: dict[date, cp_model.IntVar] = field(default_factory=dict)
     """One variable per day with entries: 1 when a shift starting that day is worked."""
+    past: list[_Entry] = field(default_factory=list)
+    """Shifts worked before the horizon: the rules that look back (rest, runs, hours) see them."""
+
+    @property
+    def sequence(self) -> list[_Entry]:
+        """Past and present entries, for the rules over sequences of days."""
+        return self.past + self.entries
 
 
 class RosterModel:
@@ -81,6 +88,14 @@ class RosterModel:
         self.covered = covered or {}
         self.policy = problem.operation.policy
         self.days = problem.operation.days
+        self._past: dict[str, list[Assignment]] = defaultdict(list)
+        for a in problem.history:
+            self._past[a.service_number].append(a)
+        first_past = min((s.day for s in problem.history_shifts), default=self.days[0])
+        self.sequence_days = [
+            first_past + timedelta(days=k) for k in range((self.days[-1] - first_past).days + 1)
+        ]
+        """The horizon and the days of history before it, for rules over runs of days."""
         self.model = cp_model.CpModel()
         self.hard_coverage = hard_coverage
         self.x: dict[tuple[str, int, int], cp_model.IntVar] = {}
@@ -112,12 +127,26 @@ class RosterModel:
                 entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
                 sp.entries.append(entry)
                 sp.by_day[shifts[c.shift].day].append(entry)
+            for c in self._history(sp.person):
+                entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
+                sp.past.append(entry)
+                sp.by_day[shifts[c.shift].day].append(entry)
             if sp.entries:
                 for day, entries in sp.by_day.items():
                     works = self.model.new_bool_var(f"works[{number},{day}]")
                     self.model.add(sum(e.var for e in entries) == works)
                     sp.works[day] = works
                 self.people[number] = sp
+
+    def _history(self, person: StaffMember) -> list[Candidate]:
+        """The person's shifts before the horizon, as fixed candidates."""
+        out = []
+        for a in self._past.get(person.service_number, []):
+            i = self.cands.index.get(a.shift_key)
+            site_reach = self.cands.reach_of(person, self.cands.shifts[i].site) if i is not None else None
+            if i is not None and site_reach is not None:
+                out.append(Candidate(i, a.line, site_reach, *self.cands.costs(i, site_reach)))
+        return out
 
     def hint(self, assignments: Iterable[Assignment]) -> float | None:
         """Hint every variable from ``assignments``; returns their objective (sixtieths), or None.
@@ -276,17 +305,18 @@ class RosterModel:
     def _window_limit(self, sp: _Person, limit: int, on_day, rule: str) -> None:  # type: ignore[no-untyped-def]
         """In any ``limit + 1`` consecutive days, at most ``limit`` count (a priced excess if soft)."""
         span = limit + 1
-        if len(self.days) < span:
+        days = self.sequence_days
+        if len(days) < span:
             return
-        for start in range(len(self.days) - span + 1):
-            window = [on_day(self.days[start + k]) for k in range(span)]
+        for start in range(len(days) - span + 1):
+            window = [on_day(days[start + k]) for k in range(span)]
             if any(not isinstance(t, int) for t in window):
                 self.model.add(sum(window) <= limit + self._excess(rule, 1, sp))
 
     def _hours_per_window(self, sp: _Person) -> None:
         """Minutes worked in any 7 and any 14 days (nights split at midnight) within the limits."""
         per_day: dict[date, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
-        for e in sp.entries:
+        for e in sp.sequence:
             for day, minutes in minutes_by_day(e.shift).items():
                 per_day[day].append((e.var, minutes))
         limit_7 = limit_7_days(self.problem.operation, sp.person)
@@ -322,7 +352,7 @@ class RosterModel:
         """Away blocks: at most ``max_deployment_days`` long, a free travel day at each end,
         then ``rest_days_after_deployment`` free days; lodging nights and trips are priced."""
         away: dict[str, dict[date, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
-        for e in sp.entries:
+        for e in sp.sequence:
             if e.cand.reach.lodged:
                 away[e.cand.reach.base][e.shift.day].append(e.var)
         weights = self.problem.weights
@@ -356,13 +386,15 @@ class RosterModel:
                 self.model.add(start >= aw(d) - aw(before))
                 self.model.add(start <= aw(d))
                 self.model.add(start <= 1 - aw(before))
-                # A deployment costs one night more than its days, and the trip there and back.
-                self.terms["lodging"].append((start, 60 * weights.lodging_night))
-                self.terms["travel"].append((start, trip))
-                self.terms["lodging"].append((lodged[d], 60 * weights.lodging_night))
+                if d >= self.days[0]:
+                    # A deployment costs one night more than its days, and the trip there and back.
+                    self.terms["lodging"].append((start, 60 * weights.lodging_night))
+                    self.terms["travel"].append((start, trip))
+                    self.terms["lodging"].append((lodged[d], 60 * weights.lodging_night))
             span = limit + 1
-            for i in range(len(self.days) - span + 1):
-                window = [lodged[self.days[i + k]] for k in range(span) if self.days[i + k] in lodged]
+            seq = self.sequence_days
+            for i in range(len(seq) - span + 1):
+                window = [lodged[seq[i + k]] for k in range(span) if seq[i + k] in lodged]
                 if len(window) > limit:
                     self.model.add(sum(window) <= limit + self._excess("deployment_length", 1, sp))
 

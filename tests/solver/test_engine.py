@@ -13,7 +13,7 @@ from deployer.domain.staff import Absence, Qualification
 from deployer.domain.validator import hard_breaches, validate
 from deployer.services import demo
 from deployer.solver.engine import Progress, SolveParameters, solve
-from tests.builders import DAY, daily, person, problem, shift, skill_line
+from tests.builders import DAY, EVENING, daily, person, problem, shift, skill_line
 from tests.solver.conftest import solve_checked
 
 
@@ -101,3 +101,36 @@ def test_large_problems_search_by_neighbourhoods_and_stay_valid() -> None:
     assert seen[0].solutions == 0  # the constructive roster comes first
     assert result.objective <= seen[0].objective
     assert result.unfilled == sum(s.missing for s in result.shortfalls)
+
+
+def test_reroster_after_a_site_closes_and_demand_is_added_elsewhere() -> None:
+    shifts = daily("GEE-KP", 3, count=1) + daily("GEE-WF", 3, count=1)
+    staff = [person(str(i)) for i in range(3)]
+    first = solve_checked(problem(shifts, staff))
+    closed = [replace(s, demand=(DemandLine(0),)) if s.site == "GEE-WF" else s for s in shifts]
+    grown = [
+        replace(s, demand=(DemandLine(2),)) if s.site == "GEE-KP" and s.day == shifts[0].day else s
+        for s in closed
+    ]
+    p = replace(problem(grown, staff), published=first.assignments)
+    second = solve_checked(p)
+    at_closed_site = {
+        (a.shift_key, a.service_number) for a in first.assignments if a.shift_key.startswith("GEE-WF")
+    }
+    assert second.unfilled == 0
+    assert second.changes == len(at_closed_site) == 3
+    kept = {(a.shift_key, a.service_number) for a in second.assignments}
+    assert {(a.shift_key, a.service_number) for a in first.assignments} - at_closed_site <= kept
+
+
+def test_history_before_the_horizon_is_respected() -> None:
+    before = [shift("GEE-KP", d, EVENING) for d in range(-7, 0)]  # a week of evenings up to yesterday
+    shifts = daily("GEE-KP", 2)
+    worked = tuple(Assignment(s.key, "1") for s in before)
+    p = replace(problem(shifts, [person("1"), person("2")]), history=worked, history_shifts=tuple(before))
+    result = solve_checked(p)
+    # Person 1 needs 10 h after last night's 23:00 finish and would be on day 8 of a run.
+    assert [a.service_number for a in result.assignments if a.shift_key == shifts[0].key] == ["2"]
+    assert result.unfilled == 0
+    alone = replace(p, staff=(person("1"),))
+    assert solve_checked(alone).unfilled == 1
