@@ -179,6 +179,12 @@ def hours_text(minutes: int) -> str:
     return f"{sign}{hours} h {rest} min" if rest else f"{sign}{hours} h"
 
 
+def travel_days(away: dict[date, str]) -> set[date]:
+    """The travel day before and after each deployment: no shift then, but a day of duty."""
+    one = timedelta(days=1)
+    return {d for _, first, last in deployment_blocks(away) for d in (first - one, last + one)}
+
+
 def deployment_blocks(away: dict[date, str]) -> list[tuple[str, date, date]]:
     """Deployments as (city, first day, last day): runs of consecutive lodged days in one city."""
     blocks: list[tuple[str, date, date]] = []

@@ -30,6 +30,7 @@ from deployer.domain.rules import (
     minutes_by_day,
     personal,
     rest_minutes,
+    travel_days,
     weekend_of,
 )
 from deployer.domain.staff import StaffMember
@@ -82,7 +83,8 @@ def _whole_units(
     units = 0
     on = {s.day for s, _ in worked}
     if policy.is_soft("consecutive_days"):
-        units += _full_windows(days, on, personal(policy, person, "max_consecutive_days") or 0)
+        duty = on | travel_days({s.day: r.base for s, r in worked if r.lodged})
+        units += _full_windows(days, duty, personal(policy, person, "max_consecutive_days") or 0)
     if policy.is_soft("consecutive_nights"):
         nights = {s.day for s, _ in worked if policy.is_night(s.start, s.end)}
         units += _full_windows(days, nights, policy.max_consecutive_nights)

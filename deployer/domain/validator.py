@@ -28,6 +28,7 @@ from deployer.domain.rules import (
     qualification_gaps,
     reach,
     rest_minutes,
+    travel_days,
     weekend_of,
 )
 from deployer.domain.soft_rules import limit_7_days
@@ -234,7 +235,9 @@ class _Validator:
         self._check_lengths(person, items)
         work_days = {w.shift.day: w for w in items}
         horizon = [w for w in items if w.in_horizon]
-        self._check_runs(person, work_days)
+        away = {w.shift.day: w.reach.base for w in items if w.reach is not None and w.reach.lodged}
+        known_from = min([self.op.first_day, *(s.day for s in self.history_shifts.values())])
+        self._check_runs(person, work_days, {d for d in travel_days(away) if d >= known_from})
         self._check_nights(person, items)
         self._check_hours(person, items)
         self._check_deployments(person, items)
@@ -306,22 +309,24 @@ class _Validator:
                         duty - self.policy.max_duty_minutes,
                     )
 
-    def _check_runs(self, person: StaffMember, work_days: dict[date, _Worked]) -> None:
+    def _check_runs(self, person: StaffMember, work_days: dict[date, _Worked], travel: set[date]) -> None:
         first, last = self.op.first_day, self.op.last_day
         limit = personal(self.policy, person, "max_consecutive_days") or 0
-        for run in _runs(sorted(work_days)):
-            if run[-1] < first:
-                continue
-            if len(run) > limit:
+        for run in _runs(sorted(set(work_days) | travel)):
+            if run[-1] >= first and len(run) > limit:
+                with_travel = " (travel days included)" if travel & set(run) else ""
                 self._add(
                     "consecutive_days",
-                    f"{self._who(person)} works {len(run)} days in a row from "
+                    f"{self._who(person)} works {len(run)} days in a row{with_travel} from "
                     f"{run[0]} to {run[-1]}; policy maximum {limit}",
                     person,
-                    [work_days[d].shift for d in run],
+                    [work_days[d].shift for d in run if d in work_days],
                     run[0],
                     len(run) - limit,
                 )
+        for run in _runs(sorted(work_days)):
+            if run[-1] < first:
+                continue
             minimum = personal(self.policy, person, "min_consecutive_days") or 0
             if len(run) < minimum and run[0] > first and run[-1] < last:
                 self._add(

@@ -34,6 +34,7 @@ class _PersonState:
         self.total = 0
         self.labels: dict[str, int] = defaultdict(int)
         self.weekends: set[int] = set()
+        self.travel: set[int] = set()
         self.windows = (
             (7, limit_7_days(cands.problem.operation, person)),
             (14, self.policy.max_minutes_per_14_days),
@@ -65,6 +66,19 @@ class _PersonState:
         self.labels[cands.shifts[c.shift].label] += 1
         if cands.weekend[c.shift] is not None:
             self.weekends.add(cands.weekend[c.shift])
+        if c.reach.lodged:
+            self.travel = self._travel_days({})
+
+    def _travel_days(self, extra: dict[int, str]) -> set[int]:
+        """Travel days of the person's deployments (with ``extra`` lodged days added)."""
+        away = {d: t.reach.base for d, t in self.taken.items() if t.reach.lodged} | extra
+        out = set()
+        for d, city in away.items():
+            if away.get(d - 1) != city:
+                out.add(d - 1)
+            if away.get(d + 1) != city:
+                out.add(d + 1)
+        return out
 
     def _rests(self, c: Candidate, d: int) -> bool:
         clash = self.cands.clash
@@ -86,7 +100,14 @@ class _PersonState:
         return length
 
     def _runs(self, c: Candidate, d: int) -> bool:
-        if self._run_length(d, lambda t: True) > self.max_days:
+        travel = self._travel_days({d: c.reach.base}) if c.reach.lodged else self.travel
+        length = 1
+        for step in (-1, 1):
+            day = d + step
+            while day in self.taken or day in travel:
+                length += 1
+                day += step
+        if length > self.max_days:
             return False
         night = self.cands.night
         return (

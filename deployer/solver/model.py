@@ -52,6 +52,8 @@ class _Person:
     by_day: dict[date, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     works: dict[date, cp_model.IntVar] = field(default_factory=dict)
     """One variable per day with entries: 1 when a shift starting that day is worked."""
+    travel: dict[date, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    """Indicators that a day is the travel day before or after a deployment (a day of duty)."""
     past: list[_Entry] = field(default_factory=list)
     """Shifts worked before the horizon: the rules that look back (rest, runs, hours) see them."""
 
@@ -197,10 +199,10 @@ class RosterModel:
         self._pinned()
         for sp in self.people.values():
             self._rest_between_shifts(sp)
+            self._deployments(sp)
             self._consecutive_days(sp)
             self._consecutive_nights(sp)
             self._hours_per_window(sp)
-            self._deployments(sp)
             self._min_consecutive_days(sp)
             self._min_consecutive_days_off(sp)
             self._weekends(sp)
@@ -288,7 +290,15 @@ class RosterModel:
     def _consecutive_days(self, sp: _Person) -> None:
         """No more than ``max_consecutive_days`` working days in a row."""
         limit = personal(self.policy, sp.person, "max_consecutive_days") or 0
-        self._window_limit(sp, limit, lambda d: self.work(sp, d), "consecutive_days")
+        self._window_limit(sp, limit, lambda d: self._duty(sp, d), "consecutive_days")
+
+    def _duty(self, sp: _Person, day: date) -> cp_model.IntVar | int:
+        """1 when the day is worked or is a deployment's travel day."""
+        if not sp.travel.get(day):
+            return self.work(sp, day)
+        duty = self.model.new_bool_var(f"duty[{sp.person.service_number},{day}]")
+        self.model.add_max_equality(duty, [self._work_literal(sp, day), *sp.travel[day]])
+        return duty
 
     def _consecutive_nights(self, sp: _Person) -> None:
         """No more than ``max_consecutive_nights`` nights in a row."""
@@ -386,6 +396,12 @@ class RosterModel:
                 self.model.add(start >= aw(d) - aw(before))
                 self.model.add(start <= aw(d))
                 self.model.add(start <= 1 - aw(before))
+                end = self.model.new_bool_var(f"return[{sp.person.service_number},{city},{d}]")
+                self.model.add(end >= aw(d) - aw(after))
+                self.model.add(end <= aw(d))
+                self.model.add(end <= 1 - aw(after))
+                sp.travel[before].append(start)
+                sp.travel[after].append(end)
                 if d >= self.days[0]:
                     # A deployment costs one night more than its days, and the trip there and back.
                     self.terms["lodging"].append((start, 60 * weights.lodging_night))

@@ -239,3 +239,11 @@ def test_a_minimum_of_hours_is_a_breach_even_with_no_shift() -> None:
     keen = person("1", limits=EmploymentLimits(min_total_minutes=8 * 60))
     breaches = validate(problem(shifts, [keen, person("2")]), on(shifts, "2", 0, 1))
     assert [(b.rule, b.service_number) for b in breaches] == [("total_minutes", "1")]
+
+
+def test_travel_days_count_as_days_of_duty_in_a_run() -> None:
+    shifts = daily("MIL-SG", 7)
+    # the travel day before the horizon belongs to the previous roster; the one after counts: 7 + 1
+    breaches = validate(problem(shifts, [person("1")], days=9), on(shifts, "1", *range(7)))
+    (b,) = [b for b in breaches if b.rule == "consecutive_days"]
+    assert "works 8 days in a row (travel days included)" in b.message

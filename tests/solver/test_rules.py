@@ -234,3 +234,9 @@ def test_soft_minimum_hours_of_someone_left_idle_is_priced() -> None:
     )
     result = solve_checked(soft(p, "total_minutes", 10))
     assert result.breakdown["soft_rules"] == 80  # person 1 cannot take the PO shift: 8 h short
+
+
+def test_travel_days_count_in_the_run_of_days() -> None:
+    # A deployment of 7 would need a travel day inside the run: 8 days of duty, so at most 6 shifts.
+    p = problem(daily("MIL-SG", 7), [person("1")], days=8)
+    assert solve_checked(p).unfilled == 1
