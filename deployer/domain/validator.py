@@ -379,15 +379,18 @@ class _Validator:
             ("hours_per_14_days", 14, self.policy.max_minutes_per_14_days),
         ):
             worst: tuple[int, date] | None = None
-            start = self.op.first_day - timedelta(days=window - 1)
-            while start <= self.op.last_day:
-                total = sum(per_day.get(start + timedelta(days=i), 0) for i in range(window))
+            first = self.op.first_day - timedelta(days=window - 1)
+            starts = (self.op.last_day - first).days + 1
+            values = [per_day.get(first + timedelta(days=k), 0) for k in range(starts + window - 1)]
+            total = sum(values[:window])
+            for k in range(starts):  # sliding sums over every window touching the horizon
+                if k:
+                    total += values[k + window - 1] - values[k - 1]
                 if total > limit and (worst is None or total > worst[0]):
-                    worst = (total, start)
+                    worst = (total, first + timedelta(days=k))
                 elif total <= limit and worst is not None:
                     self._report_hours(person, rule, window, limit, *worst)
                     worst = None
-                start += timedelta(days=1)
             if worst is not None:
                 self._report_hours(person, rule, window, limit, *worst)
 
