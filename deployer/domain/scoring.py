@@ -49,14 +49,10 @@ def fairness_units(problem: RosterProblem) -> tuple[int, int, int]:
     return w.fairness_per_hour, 60 * w.fairness_per_night, 60 * w.fairness_per_weekend_shift
 
 
-def fairness_loads(problem: RosterProblem, shifts: list[Shift]) -> tuple[int, int, int]:
-    """A person's loads for fairness: minutes worked, night shifts, shifts starting on a weekend."""
+def fairness_loads(problem: RosterProblem, shift: Shift) -> tuple[int, int, int]:
+    """What one shift adds to a person's fairness loads: minutes, a night, a weekend shift."""
     policy = problem.operation.policy
-    return (
-        sum(s.minutes for s in shifts),
-        sum(policy.is_night(s.start, s.end) for s in shifts),
-        sum(s.day.weekday() >= 5 for s in shifts),
-    )
+    return shift.minutes, int(policy.is_night(shift.start, shift.end)), int(shift.day.weekday() >= 5)
 
 
 def overtime_allowance(contracted_minutes_per_week: int, days: int) -> int:
@@ -95,6 +91,15 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
     )
     sixtieths["requests"] = 60 * w.request * _unmet_requests(problem, worked)
     heaviest: dict[tuple[str, int], int] = defaultdict(int)
+    cache: dict[tuple[str, Reach], tuple[tuple[int, int, int], int]] = {}
+
+    def facts(shift: Shift, shift_reach: Reach) -> tuple[tuple[int, int, int], int]:
+        """Fairness loads and fatigue of a shift reached as given (shared by people alike)."""
+        key = (shift.key, shift_reach)
+        if key not in cache:
+            cache[key] = (fairness_loads(problem, shift), fatigue_score(shift, shift_reach, op.policy))
+        return cache[key]
+
     if op.policy.soft_rules:
         sixtieths["soft_rules"] = w.soft_rule * sum(
             soft_units(op, problem.travel, p, worked.get(p.service_number, [])) for p in problem.staff
@@ -104,10 +109,12 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
         total = sum(shift.minutes for shift, _ in items)
         allowance = overtime_allowance(person.limits.contracted_minutes_per_week, len(op.days))
         sixtieths["overtime"] += w.overtime_per_hour * max(0, total - allowance)
-        for k, load in enumerate(fairness_loads(problem, [s for s, _ in items])):
+        loads = [facts(shift, shift_reach) for shift, shift_reach in items]
+        for k in range(3):
+            load = sum(f[0][k] for f in loads)
             heaviest[(person.rank, k)] = max(heaviest[(person.rank, k)], load)
         for shift, shift_reach in items:
-            sixtieths["fatigue"] += 60 * w.fatigue * fatigue_score(shift, shift_reach, op.policy)
+            sixtieths["fatigue"] += 60 * w.fatigue * facts(shift, shift_reach)[1]
             sixtieths["travel"] += 60 * w.travel_per_10_km * travel_points(shift_reach)
         for city, nights in _deployments(items):
             sixtieths["lodging"] += 60 * w.lodging_night * (nights + 1)

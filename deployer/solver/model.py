@@ -573,7 +573,7 @@ class RosterModel:
                 )
                 self.model.add_max_equality(overtime, [total - allowance, 0])
                 self.terms["overtime"].append((overtime, weights.overtime_per_hour))
-            per_entry = [fairness_loads(self.problem, [e.shift]) for e in sp.entries]
+            per_entry = [fairness_loads(self.problem, e.shift) for e in sp.entries]
             for k in range(3):
                 if units[k]:
                     loads[(sp.person.rank, k)].append(
