@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from deployer.domain.clock import minutes_between
 from deployer.domain.operations import Shift
@@ -92,6 +92,20 @@ class _Validator:
         self.shifts = {s.key: s for s in self.op.shifts}
         self.history_shifts = {s.key: s for s in problem.history_shifts}
         self.breaches: list[Breach] = []
+        self._facts: dict[tuple[str, datetime], tuple[bool, dict[date, int]]] = {}
+
+    def _shift_facts(self, shift: Shift) -> tuple[bool, dict[date, int]]:
+        """Night or not, and minutes by day, computed once per shift (many people work each)."""
+        key = (shift.key, shift.start)  # history may reuse a key of the horizon
+        if key not in self._facts:
+            self._facts[key] = (self.policy.is_night(shift.start, shift.end), minutes_by_day(shift))
+        return self._facts[key]
+
+    def _night(self, shift: Shift) -> bool:
+        return self._shift_facts(shift)[0]
+
+    def _by_day(self, shift: Shift) -> dict[date, int]:
+        return self._shift_facts(shift)[1]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -354,7 +368,7 @@ class _Validator:
                 )
 
     def _check_nights(self, person: StaffMember, items: list[_Worked]) -> None:
-        nights = {w.shift.day: w.shift for w in items if self.policy.is_night(w.shift.start, w.shift.end)}
+        nights = {w.shift.day: w.shift for w in items if self._night(w.shift)}
         limit = self.policy.max_consecutive_nights
         for run in _runs(sorted(nights)):
             if len(run) > limit and run[-1] >= self.op.first_day:
@@ -371,7 +385,7 @@ class _Validator:
     def _check_hours(self, person: StaffMember, items: list[_Worked]) -> None:
         per_day: dict[date, int] = defaultdict(int)
         for w in items:
-            for day, minutes in minutes_by_day(w.shift).items():
+            for day, minutes in self._by_day(w.shift).items():
                 per_day[day] += minutes
         limit_7 = limit_7_days(self.op, person)
         for rule, window, limit in (
