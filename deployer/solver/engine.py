@@ -263,13 +263,21 @@ def _solve_large(
     report(Progress(best, 0.0, time.perf_counter() - started, 0))
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
 
+    kept = list(roster)
+
     def improved(new: list[Assignment]) -> None:
-        nonlocal best
-        best = score(problem, new).total
-        report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
+        # A step judges its neighbourhood only; the heaviest load of a rank is global, so the
+        # whole roster can come out dearer. Keep the best whole roster, search on from it.
+        nonlocal best, kept
+        total = score(problem, new).total
+        if total < best:
+            best, kept = total, list(new)
+            report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
+        else:
+            lns.roster = list(kept)
 
     lns.run(started + params.time_limit, stop, improved)
-    roster, unmended = clean_roster(problem, lns.roster)
+    roster, unmended = clean_roster(problem, kept)
     stopped = stop is not None and stop.is_set()
     if unmended:
         reasons = [b.message for b in unmended[:20]]
