@@ -21,10 +21,11 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check deployer tests db bench
+	$(VENV)/bin/mypy deployer
 
 lint: $(STAMP)
+	$(VENV)/bin/ruff format --check deployer tests db bench
 	$(VENV)/bin/ruff check deployer tests db bench
-	$(VENV)/bin/mypy deployer
 	$(VENV)/bin/mypy deployer
 
 clean:

@@ -110,9 +110,9 @@ def _whole_units(
                     e, er = earlier
                     units += rest_minutes(e, er, s, r, travel) < policy.rest_required_after(e.minutes)
     if policy.is_soft("weekends"):
-        limit = personal(policy, person, "max_weekends")
-        if limit is not None:
-            units += max(0, len({weekend_of(s.day) for s, _ in worked} - {None}) - limit)
+        most_weekends = personal(policy, person, "max_weekends")
+        if most_weekends is not None:
+            units += max(0, len({weekend_of(s.day) for s, _ in worked} - {None}) - most_weekends)
     if policy.is_soft("shift_length"):
         units += sum(s.minutes > policy.max_shift_minutes for s, _ in worked)
     if policy.is_soft("duty_length"):

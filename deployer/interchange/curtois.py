@@ -195,11 +195,10 @@ def read_instance(path: Path) -> Instance:
         policy=policy,
         timezone="UTC",
     )
-    place = dict(latitude=0.0, longitude=0.0)
     locations = [
-        Location(CITY, "Hospital", LocationKind.CITY, **place),
-        Location(STATION, "Home", LocationKind.STATION, city=CITY, **place),
-        Location(SITE, "Ward", LocationKind.SITE, city=CITY, site_kind=SiteKind.VENUE, **place),
+        Location(CITY, "Hospital", LocationKind.CITY, 0.0, 0.0),
+        Location(STATION, "Home", LocationKind.STATION, 0.0, 0.0, city=CITY),
+        Location(SITE, "Ward", LocationKind.SITE, 0.0, 0.0, city=CITY, site_kind=SiteKind.VENUE),
     ]
     problem = RosterProblem(
         operation=operation,

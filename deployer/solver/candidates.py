@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from deployer.domain.clock import minutes_between
-from deployer.domain.operations import DemandLine
+from deployer.domain.operations import DemandLine, Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.rules import (
     Reach,
@@ -50,6 +50,23 @@ class _Qualified:
 
 class Candidates:
     """Candidate assignments per person, computed once per problem."""
+
+    shifts: tuple[Shift, ...]
+    index: dict[str, int]
+    start_min: list[int]
+    end_min: list[int]
+    kinds: list[DemandLine]
+    kind_of: list[list[int]]
+    day_of: list[int]
+    length: list[int]
+    night: list[bool]
+    day_minutes: list[list[tuple[int, int]]]
+    weekend: list[int | None]
+    _by_site: dict[str, list[int]]
+    _reach_cache: dict[tuple[str, bool, str], Reach | None]
+    _cost_cache: dict[tuple[int, Reach], tuple[int, int]]
+    _clashes: dict[tuple[tuple[int, Reach], tuple[int, Reach]], bool]
+    _standing_cache: dict[tuple[str, int], _Qualified]
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -87,6 +88,18 @@ def solve(
     check_problem(problem)
     if len(problem.staff) * len(problem.operation.shifts) > params.full_model_limit:
         return _solve_large(problem, params, on_progress, stop, hint, started)
+    return _solve_full(problem, params, on_progress, stop, hint, started)
+
+
+def _solve_full(
+    problem: RosterProblem,
+    params: SolveParameters,
+    on_progress: ProgressCallback | None,
+    stop: threading.Event | None,
+    hint: Sequence[Assignment],
+    started: float,
+) -> RosterResult:
+    """One CP-SAT model of the whole problem, seeded with the constructive roster."""
     candidates = Candidates(problem)
     try:
         model = RosterModel(problem, candidates, hard_coverage=params.hard_coverage)
@@ -129,13 +142,7 @@ def solve(
             core = _explain_run(problem, candidates, params)
         reasons = explain_core(problem, candidates, [c for c in core if c])
         if params.hard_coverage:
-            relaxed = solve(
-                problem,
-                SolveParameters(params.time_limit, params.workers, params.seed),
-                on_progress,
-                stop,
-                hint,
-            )
+            relaxed = solve(problem, replace(params, hard_coverage=False), on_progress, stop, hint)
             return _with_explanation(relaxed, reasons, "The roster below leaves that demand unfilled.")
         return RosterResult(
             SolveStatus.INFEASIBLE, (), None, None, time.perf_counter() - started, explanation=tuple(reasons)
@@ -159,7 +166,7 @@ def _run(
     on_progress: ProgressCallback | None,
     stop: threading.Event | None,
     started: float,
-) -> tuple[cp_model.CpSolver, int, bool]:
+) -> tuple[cp_model.CpSolver, Any, bool]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, params.time_limit - (time.perf_counter() - started))
     solver.parameters.num_workers = max(1, params.workers)

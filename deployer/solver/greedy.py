@@ -64,8 +64,9 @@ class _PersonState:
             self.minutes[day] += minutes
         self.total += cands.length[c.shift]
         self.labels[cands.shifts[c.shift].label] += 1
-        if cands.weekend[c.shift] is not None:
-            self.weekends.add(cands.weekend[c.shift])
+        weekend = cands.weekend[c.shift]
+        if weekend is not None:
+            self.weekends.add(weekend)
         if c.reach.lodged:
             self.travel = self._travel_days({})
 
@@ -264,7 +265,7 @@ def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]
                 filled[(i, a.line)] += 1
     pools = _Pools(problem, cands)
     deployed: dict[tuple[str, int], list[StaffMember]] = defaultdict(list)
-    city_of = {code: loc.city for code, loc in problem.travel.locations.items()}
+    city_of = {code: loc.city or code for code, loc in problem.travel.locations.items()}
     for i, shift in enumerate(cands.shifts):
         kinds = cands.kind_of[i]
         order = sorted(range(len(kinds)), key=lambda j: sum(map(len, pools.pool(shift.site, kinds[j]))))

@@ -212,8 +212,8 @@ class RosterModel:
     def _coverage(self) -> None:
         """Each demand line gets its count; shortfall (and allowed surplus) are priced slack."""
         filled: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-        for (_, shift, line), var in self.x.items():
-            filled[(shift, line)].append(var)
+        for (_, index, position), var in self.x.items():
+            filled[(index, position)].append(var)
         weights = self.problem.weights
         for i in self.scope:
             shift = self.cands.shifts[i]
@@ -494,7 +494,7 @@ class RosterModel:
         if limits.min_total_minutes is not None:
             short = self._excess("total_minutes", limits.min_total_minutes, sp, per_minute=True)
             self._may_fail(
-                self.model.add(total + short >= limits.min_total_minutes),
+                self.model.add(total >= limits.min_total_minutes - short),
                 f"minimum {sp.person.service_number}",
             )
 
