@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from deployer.domain.catalogue import Catalogue, Rank
 from deployer.domain.errors import DomainError
@@ -80,14 +81,11 @@ class RosterProblem:
 
     def person(self, service_number: str) -> StaffMember:
         """The person with ``service_number``; KeyError when absent."""
-        return self._people()[service_number]
+        return self._people[service_number]
 
+    @cached_property
     def _people(self) -> dict[str, StaffMember]:
-        cached = self.__dict__.get("_people_cache")
-        if cached is None:
-            cached = {p.service_number: p for p in self.staff}
-            object.__setattr__(self, "_people_cache", cached)
-        return cached
+        return {p.service_number: p for p in self.staff}
 
 
 class SolveStatus(StrEnum):

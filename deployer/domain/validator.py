@@ -92,6 +92,8 @@ class _Validator:
         self.shifts = {s.key: s for s in self.op.shifts}
         self.history_shifts = {s.key: s for s in problem.history_shifts}
         self.breaches: list[Breach] = []
+        self.known_from = min([self.op.first_day, *(s.day for s in problem.history_shifts)])
+        """The first day whose work is known: travel days before it belong to an earlier roster."""
         self._facts: dict[tuple[str, datetime], tuple[bool, dict[date, int]]] = {}
 
     def _shift_facts(self, shift: Shift) -> tuple[bool, dict[date, int]]:
@@ -250,8 +252,7 @@ class _Validator:
         work_days = {w.shift.day: w for w in items}
         horizon = [w for w in items if w.in_horizon]
         away = {w.shift.day: w.reach.base for w in items if w.reach is not None and w.reach.lodged}
-        known_from = min([self.op.first_day, *(s.day for s in self.history_shifts.values())])
-        self._check_runs(person, work_days, {d for d in travel_days(away) if d >= known_from})
+        self._check_runs(person, work_days, {d for d in travel_days(away) if d >= self.known_from})
         self._check_nights(person, items)
         self._check_hours(person, items)
         self._check_deployments(person, items)

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, SolveStatus
 from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
-from deployer.domain.scoring import score
+from deployer.domain.scoring import Score, score
 from deployer.domain.validator import Breach, hard_breaches, validate
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
@@ -115,26 +115,32 @@ def _solve_full(
     first, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, candidates))
     if unmended:
         first = []  # not a valid roster: neither a hint nor a fallback
-    first_score = score(problem, first).total if first else float("inf")
-    if on_progress is not None and first:
-        on_progress(Progress(first_score, 0.0, time.perf_counter() - started, 0))
+    first_score = score(problem, first) if first else None
+    if on_progress is not None and first_score is not None:
+        on_progress(Progress(first_score.total, 0.0, time.perf_counter() - started, 0))
     if first:
         model.hint(first)
     solver, status, stopped = _run(model, params, on_progress, stop, started)
-    if (
-        status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        and _solution_cost(problem, model, solver) > first_score + 1e-6
-    ):
-        status = cp_model.UNKNOWN  # the search ended worse than the first roster: keep the first
-    if status == cp_model.UNKNOWN and first:
+    bound = _bound(solver, problem, candidates)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = _chosen(problem, model, solver)
+        chosen_score = score(problem, chosen)
+        if first_score is None or chosen_score.total <= first_score.total + 1e-6:
+            proven = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
+            return _roster_result(
+                problem,
+                candidates,
+                chosen,
+                chosen_score,
+                stopped,
+                time.perf_counter() - started,
+                bound,
+                proven,
+            )
+    if first_score is not None and status != cp_model.INFEASIBLE:
+        # The search found nothing, or ended worse than the first roster: keep the first.
         return _roster_result(
-            problem,
-            candidates,
-            first,
-            first_score,
-            stopped,
-            time.perf_counter() - started,
-            _bound(solver, problem, candidates),
+            problem, candidates, first, first_score, stopped, time.perf_counter() - started, bound
         )
     if status == cp_model.INFEASIBLE:
         core = [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
@@ -147,17 +153,15 @@ def _solve_full(
         return RosterResult(
             SolveStatus.INFEASIBLE, (), None, None, time.perf_counter() - started, explanation=tuple(reasons)
         )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return RosterResult(
-            SolveStatus.NO_SOLUTION,
-            (),
-            None,
-            None,
-            time.perf_counter() - started,
-            explanation=("No roster was found within the time limit; allow more time.",),
-            stopped=stopped,
-        )
-    return _read_result(problem, candidates, model, solver, status, stopped, time.perf_counter() - started)
+    return RosterResult(
+        SolveStatus.NO_SOLUTION,
+        (),
+        None,
+        None,
+        time.perf_counter() - started,
+        explanation=("No roster was found within the time limit; allow more time.",),
+        stopped=stopped,
+    )
 
 
 def _run(
@@ -204,41 +208,6 @@ def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolvePa
     if solver.solve(model.model) != cp_model.INFEASIBLE:
         return []
     return [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
-
-
-def _read_result(
-    problem: RosterProblem,
-    candidates: Candidates,
-    model: RosterModel,
-    solver: cp_model.CpSolver,
-    status: int,
-    stopped: bool,
-    seconds: float,
-) -> RosterResult:
-    shifts = candidates.shifts
-    assignments = tuple(_chosen(problem, model, solver))
-    shortfalls = tuple(
-        Shortfall(shifts[i].key, j, solver.value(var), shifts[i].demand[j].describe())
-        for (i, j), var in model.under.items()
-        if solver.value(var) > 0
-    )
-    # The roster's own cost, recomputed: CP-SAT's reported objective can lag its final solution
-    # (seen with combined LNS solutions, the reported value above the solution's true cost).
-    breakdown = score(problem, assignments).terms
-    published = {(a.shift_key, a.service_number) for a in problem.published}
-    kept = {(a.shift_key, a.service_number) for a in assignments}
-    return RosterResult(
-        status=SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE,
-        assignments=assignments,
-        objective=sum(breakdown.values()),
-        bound=_bound(solver, problem, candidates),
-        wall_seconds=seconds,
-        breakdown=breakdown,
-        shortfalls=shortfalls,
-        explanation=tuple(explain_shortfalls(problem, candidates, shortfalls)),
-        changes=len(published - kept),
-        stopped=stopped,
-    )
 
 
 def clean_roster(
@@ -302,7 +271,7 @@ def _solve_large(
         problem,
         cands,
         roster,
-        score(problem, roster).total,
+        score(problem, roster),
         stopped,
         seconds,
         slot_lower_bound(problem, cands),
@@ -320,10 +289,6 @@ def _chosen(problem: RosterProblem, model: RosterModel, solver: cp_model.CpSolve
     ]
 
 
-def _solution_cost(problem: RosterProblem, model: RosterModel, solver: cp_model.CpSolver) -> float:
-    return score(problem, _chosen(problem, model, solver)).total
-
-
 def _bound(solver: cp_model.CpSolver, problem: RosterProblem, cands: Candidates) -> float:
     """The better of CP-SAT's bound and the slot bound (CP-SAT's can be weak or negative early on)."""
     return max(0.0, solver.best_objective_bound / 60, slot_lower_bound(problem, cands))
@@ -333,12 +298,17 @@ def _roster_result(
     problem: RosterProblem,
     candidates: Candidates,
     roster: list[Assignment],
-    total: float,
+    scored: Score,
     stopped: bool,
     seconds: float,
     bound: float | None,
+    status: SolveStatus = SolveStatus.FEASIBLE,
 ) -> RosterResult:
-    """A result for a roster found outside a full model (constructive or neighbourhood search)."""
+    """The result for a roster, its cost recomputed by the scorer.
+
+    CP-SAT's reported objective can lag its final solution (seen with combined LNS solutions, the
+    reported value above the solution's true cost), so the scorer's figure is the one reported.
+    """
     counts: dict[tuple[str, int], int] = {}
     for a in roster:
         counts[(a.shift_key, a.line)] = counts.get((a.shift_key, a.line), 0) + 1
@@ -351,12 +321,12 @@ def _roster_result(
     published = {(a.shift_key, a.service_number) for a in problem.published}
     kept = {(a.shift_key, a.service_number) for a in roster}
     return RosterResult(
-        SolveStatus.FEASIBLE,
+        status,
         tuple(roster),
-        total,
+        scored.total,
         bound,
         seconds,
-        breakdown=score(problem, roster).terms,
+        breakdown=scored.terms,
         shortfalls=shortfalls,
         explanation=tuple(explain_shortfalls(problem, candidates, shortfalls)),
         changes=len(published - kept),
