@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from deployer.services.exports import ExportFormat, export_plan
 from deployer.services.imports import ImportKind, apply_import, preview_import
 from deployer.store.database import Database
 
@@ -23,6 +24,19 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    db = Database(args.db)
+    try:
+        print(
+            export_plan(
+                db, args.plan, ExportFormat(args.format), Path(args.out), person=args.person, site=args.site
+            )
+        )
+    finally:
+        db.close()
+    return 0
+
+
 def add_commands(commands: Any, add_db: Any) -> None:
     """Register the exchange sub-commands on the main parser's sub-parsers."""
     p = commands.add_parser(
@@ -34,3 +48,12 @@ def add_commands(commands: Any, add_db: Any) -> None:
     p.add_argument("--sheet", help="read only this sheet of a workbook (default: every sheet)")
     p.add_argument("--dry-run", action="store_true", help="check and show what would change; save nothing")
     p.set_defaults(run=_import)
+
+    p = commands.add_parser("export", help="write a saved plan's roster as xlsx, csv, pdf or ics")
+    add_db(p)
+    p.add_argument("--plan", type=int, required=True, help="plan id")
+    p.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
+    p.add_argument("--out", required=True, metavar="PATH", help="file to write")
+    p.add_argument("--person", metavar="SERVICE_NUMBER", help="ics: only this person's shifts")
+    p.add_argument("--site", metavar="CODE", help="ics: only this site's team")
+    p.set_defaults(run=_export)
