@@ -9,7 +9,7 @@ The column names are documented in ``resources/templates/`` (one template per ki
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -163,7 +163,7 @@ def _duplicate(people: dict[str, StaffMember], number: str, row: Row) -> bool:
     return False
 
 
-def _known(row: Row, column: str, code: str, known: dict[str, object]) -> bool:
+def _known(row: Row, column: str, code: str, known: Mapping[str, object]) -> bool:
     if code and code not in known:
         row.table.problem(row.number, column, f"{code!r} is not in the catalogue")
         return False

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from deployer import cli_exchange
+from deployer.cli import exchange
 from deployer.domain.errors import DomainError
 from deployer.services import curtois_bench, demo
 from deployer.services.imports import ImportRejected
@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", metavar="DIR", help="write each roster as InstanceN.roster")
     p.set_defaults(run=_bench_curtois)
-    cli_exchange.add_commands(commands, _add_db)
+    exchange.add_commands(commands, _add_db)
     return parser
 
 
