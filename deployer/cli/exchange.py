@@ -40,7 +40,8 @@ def _export(args: argparse.Namespace) -> int:
 def add_commands(commands: Any, add_db: Any) -> None:
     """Register the exchange sub-commands on the main parser's sub-parsers."""
     p = commands.add_parser(
-        "import", help="import staff, skills or leave from CSV/XLSX (all or nothing; exit 2 listing problems)"
+        "import",
+        help="import register, places or demand from CSV/XLSX (all or nothing; exit 2 listing problems)",
     )
     p.add_argument("kind", choices=[k.value for k in ImportKind], help="what the file holds")
     p.add_argument("file", help=".csv or .xlsx file (templates in resources/templates)")

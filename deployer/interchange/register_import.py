@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from deployer.domain.catalogue import Catalogue
 from deployer.domain.errors import DomainError
@@ -33,6 +33,9 @@ SKILL_COLUMNS = (*SKILL_REQUIRED, "level", "expires")
 LEAVE_REQUIRED = ("service_number", "first_day", "last_day")
 LEAVE_COLUMNS = (*LEAVE_REQUIRED, "kind", "note")
 
+T = TypeVar("T")
+K = TypeVar("K")
+
 
 @dataclass(frozen=True)
 class Register:
@@ -44,28 +47,51 @@ class Register:
 
 
 @dataclass(frozen=True)
-class StaffChanges:
-    """The people an import would add or change, and how many it leaves as they are."""
+class Changes(Generic[T]):
+    """The records an import would add or change (new versions), and how many it leaves as they are."""
 
-    added: tuple[StaffMember, ...]
-    changed: tuple[StaffMember, ...]
+    added: tuple[T, ...]
+    changed: tuple[T, ...]
     unchanged: int
 
     def summary(self) -> str:
         return f"{len(self.added)} to add, {len(self.changed)} to change, {self.unchanged} unchanged"
 
 
+StaffChanges = Changes[StaffMember]
+
+
+def changes(tables: list[Table], new: Mapping[K, T], old: Mapping[K, T]) -> Changes[T]:
+    """What replacing ``old`` records by ``new`` ones (same keys) would do; raises ImportRejected
+    when any table recorded a problem, so that nothing is imported."""
+    problems = [p for t in tables for p in t.problems]
+    if problems:
+        raise ImportRejected(problems)
+    added = tuple(record for key, record in new.items() if key not in old)
+    changed = tuple(record for key, record in new.items() if key in old and old[key] != record)
+    return Changes(added, changed, len(new) - len(added) - len(changed))
+
+
+def rows(tables: list[Table], required: tuple[str, ...], known: tuple[str, ...]) -> Iterator[Row]:
+    """Every data row of the tables whose columns can be read."""
+    for table in tables:
+        if table.require_columns(required, known):
+            yield from table.rows()
+
+
 def read_staff(tables: list[Table], register: Register) -> StaffChanges:
     """People's details; their skills and leave already in the register are kept."""
     people: dict[str, StaffMember] = {}
-    for row in _rows(tables, STAFF_REQUIRED, STAFF_COLUMNS):
+    seen: dict[str, int] = {}
+    for row in rows(tables, STAFF_REQUIRED, STAFF_COLUMNS):
         number = row.text("service_number", required=True)
-        if number and _duplicate(people, number, row):
+        if number and duplicate(seen, number, row):
             continue
+        seen[number] = row.number
         rank, agency = row.text("rank", required=True), row.text("agency", required=True)
         station = row.text("home_station", required=True)
-        _known(row, "rank", rank, register.catalogue.ranks)
-        _known(row, "agency", agency, register.catalogue.agencies)
+        known(row, "rank", rank, register.catalogue.ranks)
+        known(row, "agency", agency, register.catalogue.agencies)
         if station and station not in register.locations:
             row.table.problem(row.number, "home_station", f"{station!r} is not a known location")
         contracted = row.decimal("contracted_hours_per_week")
@@ -95,19 +121,19 @@ def read_staff(tables: list[Table], register: Register) -> StaffChanges:
             absences=before.absences if before else (),
             limits=limits,
         )
-    return _changes(tables, people, register)
+    return changes(tables, people, register.staff)
 
 
 def read_skills(tables: list[Table], register: Register) -> StaffChanges:
     """Skills and certifications: the people named get exactly the skills listed for them."""
     skills: dict[str, dict[str, Qualification]] = {}
-    for row in _rows(tables, SKILL_REQUIRED, SKILL_COLUMNS):
+    for row in rows(tables, SKILL_REQUIRED, SKILL_COLUMNS):
         number, code = row.text("service_number", required=True), row.text("skill", required=True)
         level = row.integer("level", minimum=1) or 1
         expires = row.day("expires")
         if number and number not in register.staff:
             row.table.problem(row.number, "service_number", f"{number!r} is not in the register")
-        if code and _known(row, "skill", code, register.catalogue.skills):
+        if code and known(row, "skill", code, register.catalogue.skills):
             top = register.catalogue.skills[code].max_level
             if level > top:
                 row.table.problem(row.number, "level", f"{level} is above {code}'s highest level ({top})")
@@ -120,14 +146,14 @@ def read_skills(tables: list[Table], register: Register) -> StaffChanges:
         for number, held in skills.items()
         if number in register.staff
     }
-    return _changes(tables, people, register)
+    return changes(tables, people, register.staff)
 
 
 def read_leave(tables: list[Table], register: Register) -> StaffChanges:
     """Leave and unavailability, added to what each person already has (known absences are kept once)."""
     absences: dict[str, list[Absence]] = {}
     kinds = {k.value: k for k in AbsenceKind}
-    for row in _rows(tables, LEAVE_REQUIRED, LEAVE_COLUMNS):
+    for row in rows(tables, LEAVE_REQUIRED, LEAVE_COLUMNS):
         number = row.text("service_number", required=True)
         first, last = row.day("first_day", required=True), row.day("last_day", required=True)
         kind = row.text("kind").lower() or AbsenceKind.LEAVE.value
@@ -146,24 +172,18 @@ def read_leave(tables: list[Table], register: Register) -> StaffChanges:
             before = register.staff[number]
             merged = tuple(dict.fromkeys((*before.absences, *new)))
             people[number] = replace(before, absences=merged)
-    return _changes(tables, people, register)
+    return changes(tables, people, register.staff)
 
 
-def _rows(tables: list[Table], required: tuple[str, ...], known: tuple[str, ...]) -> Iterator[Row]:
-    """Every data row of the tables whose columns can be read."""
-    for table in tables:
-        if table.require_columns(required, known):
-            yield from table.rows()
-
-
-def _duplicate(people: dict[str, StaffMember], number: str, row: Row) -> bool:
-    if number in people:
-        row.table.problem(row.number, "service_number", f"{number!r} appears more than once")
+def duplicate(seen: Mapping[str, object], key: str, row: Row, column: str = "service_number") -> bool:
+    """True (and a problem recorded) when ``key`` was already read from an earlier row."""
+    if key in seen:
+        row.table.problem(row.number, column, f"{key!r} appears more than once")
         return True
     return False
 
 
-def _known(row: Row, column: str, code: str, known: Mapping[str, object]) -> bool:
+def known(row: Row, column: str, code: str, known: Mapping[str, object]) -> bool:
     if code and code not in known:
         row.table.problem(row.number, column, f"{code!r} is not in the catalogue")
         return False
@@ -180,12 +200,3 @@ def _build(row: Row, people: dict[str, StaffMember], **fields: Any) -> None:
         return
     if len(row.table.problems) == before:
         people[person.service_number] = person
-
-
-def _changes(tables: list[Table], people: dict[str, StaffMember], register: Register) -> StaffChanges:
-    problems = [p for t in tables for p in t.problems]
-    if problems:
-        raise ImportRejected(problems)
-    added = tuple(p for n, p in people.items() if n not in register.staff)
-    changed = tuple(p for n, p in people.items() if n in register.staff and register.staff[n] != p)
-    return StaffChanges(added, changed, len(people) - len(added) - len(changed))

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from deployer.interchange.register_import import Register, StaffChanges, read_leave, read_skills, read_staff
+from deployer.domain.staff import StaffMember
+from deployer.interchange.places_import import read_locations, read_travel
+from deployer.interchange.register_import import Changes, Register, read_leave, read_skills, read_staff
 from deployer.interchange.tables import ImportRejected, Table, read_tables
 from deployer.store.database import Database
-from deployer.store.unit_of_work import UnitOfWork
 
 __all__ = ["ImportKind", "ImportPreview", "ImportRejected", "apply_import", "preview_import"]
 
@@ -21,13 +23,8 @@ class ImportKind(StrEnum):
     STAFF = "staff"
     SKILLS = "skills"
     LEAVE = "leave"
-
-
-_READERS: dict[ImportKind, Callable[[list[Table], Register], StaffChanges]] = {
-    ImportKind.STAFF: read_staff,
-    ImportKind.SKILLS: read_skills,
-    ImportKind.LEAVE: read_leave,
-}
+    LOCATIONS = "locations"
+    TRAVEL = "travel"
 
 
 @dataclass(frozen=True)
@@ -36,30 +33,48 @@ class ImportPreview:
 
     kind: ImportKind
     path: Path
-    changes: StaffChanges
+    changes: Changes[Any]
 
 
 def preview_import(db: Database, kind: ImportKind, path: Path, sheet: str | None = None) -> ImportPreview:
     """Read and check ``path`` against the register; raises ImportRejected listing every problem."""
     tables = read_tables(path, sheet)
     with db.unit_of_work() as uow:
-        register = _register(uow)
-    return ImportPreview(kind, path, _READERS[kind](tables, register))
+        register = Register(
+            catalogue=uow.catalogue.load(),
+            locations={loc.code: loc for loc in uow.locations.all()},
+            staff={p.service_number: p for p in uow.staff.all()} if kind in _STAFF_KINDS else {},
+        )
+        measured = uow.locations.legs() if kind is ImportKind.TRAVEL else {}
+    if kind is ImportKind.LOCATIONS:
+        found: Changes[Any] = read_locations(tables, register.locations)
+    elif kind is ImportKind.TRAVEL:
+        found = read_travel(tables, register.locations, measured)
+    else:
+        found = _STAFF_KINDS[kind](tables, register)
+    return ImportPreview(kind, path, found)
 
 
 def apply_import(db: Database, preview: ImportPreview) -> str:
     """Save a previewed import in one transaction; returns a one-line summary."""
     changes = preview.changes
     with db.unit_of_work() as uow:
-        uow.staff.add_many(changes.added)
-        for person in changes.changed:
-            uow.staff.save(person)
+        if preview.kind is ImportKind.LOCATIONS:
+            uow.locations.add_many(list(changes.added))
+            uow.locations.update_many(list(changes.changed))
+        elif preview.kind is ImportKind.TRAVEL:
+            uow.locations.set_legs(
+                {(t.origin, t.destination): t.leg for t in changes.added + changes.changed}
+            )
+        else:
+            uow.staff.add_many(changes.added)
+            for person in changes.changed:
+                uow.staff.save(person)
     return f"{preview.path.name}: {changes.summary()}"
 
 
-def _register(uow: UnitOfWork) -> Register:
-    return Register(
-        catalogue=uow.catalogue.load(),
-        locations={loc.code: loc for loc in uow.locations.all()},
-        staff={p.service_number: p for p in uow.staff.all()},
-    )
+_STAFF_KINDS: dict[ImportKind, Callable[[list[Table], Register], Changes[StaffMember]]] = {
+    ImportKind.STAFF: read_staff,
+    ImportKind.SKILLS: read_skills,
+    ImportKind.LEAVE: read_leave,
+}

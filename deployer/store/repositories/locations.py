@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from deployer.domain.errors import DomainError
@@ -77,6 +77,38 @@ class LocationRepository:
             for row in rows
         ]
 
+    def update_many(self, locations: list[Location]) -> None:
+        """Change existing locations in place (same code), keeping their id for those referring to them."""
+        for location in locations:
+            record = f"location {location.code}"
+            row = self.session.get_one(LocationRow, self.id_of(location.code, record, "code"))
+            row.name, row.kind = location.name, location.kind.value
+            row.latitude, row.longitude = location.latitude, location.longitude
+            row.region, row.address = location.region, location.address
+            row.city_id = self.id_of(location.city, record, "city") if location.city else None
+            row.site_kind = location.site_kind.value if location.site_kind else None
+        self.session.flush()
+
+    def legs(self) -> dict[tuple[str, str], Leg]:
+        """Every measured leg, (origin, destination) -> leg."""
+        code_of = {id_: code for code, id_ in self.ids().items()}
+        return {
+            (code_of[r.origin_id], code_of[r.destination_id]): Leg(r.minutes, r.km)
+            for r in self.session.scalars(select(TravelLegRow))
+        }
+
+    def set_legs(self, legs: dict[tuple[str, str], Leg]) -> None:
+        """Record measured legs, replacing any measured before for the same two ends."""
+        ids = self.ids()
+        for origin, destination in legs:
+            if origin in ids and destination in ids:
+                self.session.execute(
+                    delete(TravelLegRow).where(
+                        TravelLegRow.origin_id == ids[origin], TravelLegRow.destination_id == ids[destination]
+                    )
+                )
+        self.add_legs(legs)
+
     def add_legs(self, legs: dict[tuple[str, str], Leg]) -> None:
         """Record measured travel legs (origin, destination) -> minutes and km."""
         values = []
@@ -97,10 +129,4 @@ class LocationRepository:
 
     def travel_matrix(self) -> TravelMatrix:
         """Measured legs plus estimates from coordinates for every other pair."""
-        locations = {loc.code: loc for loc in self.all()}
-        code_of = {id_: code for code, id_ in self.ids().items()}
-        legs = {
-            (code_of[r.origin_id], code_of[r.destination_id]): Leg(r.minutes, r.km)
-            for r in self.session.scalars(select(TravelLegRow))
-        }
-        return TravelMatrix(locations, legs)
+        return TravelMatrix({loc.code: loc for loc in self.all()}, self.legs())
