@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from deployer.domain.staff import StaffMember
+from deployer.interchange.demand_import import read_demand
 from deployer.interchange.places_import import read_locations, read_travel
 from deployer.interchange.register_import import Changes, Register, read_leave, read_skills, read_staff
 from deployer.interchange.tables import ImportRejected, Table, read_tables
@@ -25,6 +26,7 @@ class ImportKind(StrEnum):
     LEAVE = "leave"
     LOCATIONS = "locations"
     TRAVEL = "travel"
+    DEMAND = "demand"
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,13 @@ def preview_import(db: Database, kind: ImportKind, path: Path, sheet: str | None
             staff={p.service_number: p for p in uow.staff.all()} if kind in _STAFF_KINDS else {},
         )
         measured = uow.locations.legs() if kind is ImportKind.TRAVEL else {}
-    if kind is ImportKind.LOCATIONS:
-        found: Changes[Any] = read_locations(tables, register.locations)
+        operations = (
+            {n: uow.operations.get(n) for n in uow.operations.names()} if kind is ImportKind.DEMAND else {}
+        )
+    if kind is ImportKind.DEMAND:
+        found: Changes[Any] = read_demand(tables, register.catalogue, register.locations, operations)
+    elif kind is ImportKind.LOCATIONS:
+        found = read_locations(tables, register.locations)
     elif kind is ImportKind.TRAVEL:
         found = read_travel(tables, register.locations, measured)
     else:
@@ -59,7 +66,12 @@ def apply_import(db: Database, preview: ImportPreview) -> str:
     """Save a previewed import in one transaction; returns a one-line summary."""
     changes = preview.changes
     with db.unit_of_work() as uow:
-        if preview.kind is ImportKind.LOCATIONS:
+        if preview.kind is ImportKind.DEMAND:
+            for operation in changes.added:
+                uow.operations.add(operation)
+            for operation in changes.changed:
+                uow.operations.update_demand(operation)
+        elif preview.kind is ImportKind.LOCATIONS:
             uow.locations.add_many(list(changes.added))
             uow.locations.update_many(list(changes.changed))
         elif preview.kind is ImportKind.TRAVEL:

@@ -38,12 +38,6 @@ class SolveParameters:
     """Above this many person-shift pairs, search by large neighbourhoods instead of one model."""
 
 
-CP_SAT_SHARE = 0.4
-"""Share of the time limit CP-SAT searches the whole model before neighbourhood search takes over."""
-REPAIR_SHARE = 0.5
-"""Share of the time limit to spend at most repairing a first roster that breaks a minimum."""
-
-
 @dataclass(frozen=True)
 class Progress:
     """One improving roster found during the search."""
@@ -118,35 +112,35 @@ def _solve_full(
             time.perf_counter() - started,
             explanation=(explain_unpinnable(problem, error.assignment),),
         )
-    deadline = started + params.time_limit
-    first = _first_roster(problem, candidates, hint, started + params.time_limit * REPAIR_SHARE, stop, params)
+    first, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, candidates))
+    if unmended:
+        first = []  # not a valid roster: neither a hint nor a fallback
     first_score = score(problem, first) if first else None
     if on_progress is not None and first_score is not None:
         on_progress(Progress(first_score.total, 0.0, time.perf_counter() - started, 0))
     if first:
         model.hint(first)
-    # CP-SAT on the whole model first (it may prove the roster optimal), then neighbourhoods.
-    whole = params.time_limit * CP_SAT_SHARE if first else params.time_limit
-    solver, status, stopped = _run(model, replace(params, time_limit=whole), on_progress, stop, started)
+    solver, status, stopped = _run(model, params, on_progress, stop, started)
     bound = _bound(solver, problem, candidates)
-    best, best_score = first, first_score
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = _chosen(problem, model, solver)
         chosen_score = score(problem, chosen)
-        if best_score is None or chosen_score.total <= best_score.total + 1e-6:
-            best, best_score = chosen, chosen_score
-        if status == cp_model.OPTIMAL:
-            seconds = time.perf_counter() - started
+        if first_score is None or chosen_score.total <= first_score.total + 1e-6:
+            proven = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
             return _roster_result(
-                problem, candidates, best, best_score, stopped, seconds, bound, SolveStatus.OPTIMAL
+                problem,
+                candidates,
+                chosen,
+                chosen_score,
+                stopped,
+                time.perf_counter() - started,
+                bound,
+                proven,
             )
-    if best_score is not None and status != cp_model.INFEASIBLE:
-        if not stopped:
-            best = _improve(problem, candidates, best, deadline, stop, on_progress, started, params)
-            best_score = score(problem, best)
-        stopped = stop is not None and stop.is_set()
+    if first_score is not None and status != cp_model.INFEASIBLE:
+        # The search found nothing, or ended worse than the first roster: keep the first.
         return _roster_result(
-            problem, candidates, best, best_score, stopped, time.perf_counter() - started, bound
+            problem, candidates, first, first_score, stopped, time.perf_counter() - started, bound
         )
     if status == cp_model.INFEASIBLE:
         core = [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
@@ -239,15 +233,27 @@ def _solve_large(
 ) -> RosterResult:
     """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
     cands = Candidates(problem, people=[])
-    deadline = started + params.time_limit
-    roster = _first_roster(problem, cands, hint, deadline, stop, params)
-    if not roster:
-        roster, _ = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
-    else:
-        report = on_progress or (lambda progress: None)
-        report(Progress(score(problem, roster).total, 0.0, time.perf_counter() - started, 0))
-        roster = _improve(problem, cands, roster, deadline, stop, on_progress, started, params)
-    roster, unmended = clean_roster(problem, roster)
+    roster, _ = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
+    best = score(problem, roster).total
+    report = on_progress or (lambda progress: None)
+    report(Progress(best, 0.0, time.perf_counter() - started, 0))
+    lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
+
+    kept = list(roster)
+
+    def improved(new: list[Assignment]) -> None:
+        # A step judges its neighbourhood only; the heaviest load of a rank is global, so the
+        # whole roster can come out dearer. Keep the best whole roster, search on from it.
+        nonlocal best, kept
+        total = score(problem, new).total
+        if total < best:
+            best, kept = total, list(new)
+            report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
+        else:
+            lns.roster = list(kept)
+
+    lns.run(started + params.time_limit, stop, improved)
+    roster, unmended = clean_roster(problem, kept)
     stopped = stop is not None and stop.is_set()
     if unmended:
         reasons = [b.message for b in unmended[:20]]
@@ -270,94 +276,6 @@ def _solve_large(
         seconds,
         slot_lower_bound(problem, cands),
     )
-
-
-def _first_roster(
-    problem: RosterProblem,
-    cands: Candidates,
-    hint: Sequence[Assignment],
-    deadline: float,
-    stop: threading.Event | None,
-    params: SolveParameters,
-) -> list[Assignment]:
-    """A valid first roster: the hint or the constructive roster, cleaned of breaches; when that
-    leaves minimums unmet (hours, runs of work or rest), repaired by search. Empty if none in time."""
-    roster, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
-    if not unmended:
-        return roster
-    relaxed = _relaxed(problem)
-    lns = LargeNeighbourhoodSearch(
-        relaxed, Candidates(relaxed, people=[]), roster, seed=params.seed, workers=params.workers
-    )
-    lns.focus = {b.service_number for b in unmended if b.service_number}
-
-    def repaired(new: list[Assignment]) -> bool:
-        breaches = hard_breaches(validate(problem, new))
-        lns.focus = {b.service_number for b in breaches if b.service_number}
-        return not breaches
-
-    lns.run(deadline, stop, repaired)
-    roster, unmended = clean_roster(problem, lns.roster)
-    return [] if unmended else roster
-
-
-MINIMUM_RULES = frozenset({"total_minutes", "min_consecutive_days", "min_consecutive_days_off"})
-"""Rules a roster can break by having too little work; removing shifts cannot mend them."""
-
-
-def _relaxed(problem: RosterProblem) -> RosterProblem:
-    """``problem`` with its minimum rules priced instead of forbidden, dearer than any unfilled
-    shift: any roster keeping the other rules is then a starting point, and search prices the
-    broken minimums down to nothing."""
-    policy = problem.operation.policy
-    unfilled = [line.under_cost or 0 for s in problem.operation.shifts for line in s.demand]
-    price = 10 * max([problem.weights.unfilled, problem.weights.soft_rule, *unfilled])
-    return replace(
-        problem,
-        operation=replace(
-            problem.operation, policy=replace(policy, soft_rules=policy.soft_rules | MINIMUM_RULES)
-        ),
-        weights=replace(problem.weights, soft_rule=price),
-    )
-
-
-def _improve(
-    problem: RosterProblem,
-    cands: Candidates,
-    roster: list[Assignment],
-    deadline: float,
-    stop: threading.Event | None,
-    on_progress: ProgressCallback | None,
-    started: float,
-    params: SolveParameters,
-) -> list[Assignment]:
-    """The best roster large-neighbourhood search finds from ``roster`` by ``deadline``."""
-    best = score(problem, roster).total
-    report = on_progress or (lambda progress: None)
-    lns = LargeNeighbourhoodSearch(
-        problem, cands, roster, seed=params.seed, workers=params.workers, step_seconds=_step_seconds(params)
-    )
-    kept = list(roster)
-
-    def improved(new: list[Assignment]) -> bool:
-        # A step judges its neighbourhood only; the heaviest load of a rank is global, so the
-        # whole roster can come out dearer. Keep the best whole roster, search on from it.
-        nonlocal best, kept
-        total = score(problem, new).total
-        if total < best:
-            best, kept = total, list(new)
-            report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
-        else:
-            lns.roster = list(kept)
-        return False
-
-    lns.run(deadline, stop, improved)
-    return kept
-
-
-def _step_seconds(params: SolveParameters) -> float:
-    """Long enough for CP-SAT to settle a neighbourhood, short enough for many steps."""
-    return min(4.0, max(0.5, params.time_limit / 60))
 
 
 def _chosen(problem: RosterProblem, model: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:

@@ -1,14 +1,9 @@
 """Large-neighbourhood search for rosters too big for one CP-SAT model.
 
-Start from a valid roster; repeatedly free part of it, keep everything else fixed, and let CP-SAT
-re-roster that neighbourhood exactly. A neighbourhood whose new roster costs less replaces the old
-one. Each step keeps every rule, so the roster stays valid at every moment and can be stopped.
-
-Two shapes of neighbourhood take turns: the people working one city's shifts over a few days (plus
-a few others who could work there), which moves work between people; and a handful of people over
-a window of one to four weeks, which reshapes their runs, days off and hours. The second shape's
-size adapts: it grows while CP-SAT proves its steps optimal and shrinks when they time out, so
-steps stay short whatever the problem's size.
+Start from a valid roster; repeatedly free the people working one city's shifts over a few days
+(plus a few others who could work there), keep everything else fixed, and let CP-SAT re-roster
+that neighbourhood exactly. A neighbourhood whose new roster costs less replaces the old one.
+Each step keeps every rule, so the roster stays valid at every moment and can be stopped.
 """
 
 from __future__ import annotations
@@ -64,59 +59,17 @@ class LargeNeighbourhoodSearch:
         for site in problem.operation.sites:
             self.sites_by_city[locations[site].city or site].append(site)
         self.steps = self.improvements = 0
-        self.size = 0.1
-        """Share of all person-days a people-over-days step frees (adapted as steps finish)."""
-        self.focus: set[str] = set()
-        """People a people-over-days step includes first (e.g. those whose rules are broken)."""
-        self._reachable: dict[str, list[StaffMember]] = {}
 
     def run(
-        self, deadline: float, stop: threading.Event | None, on_improve: Callable[[list[Assignment]], bool]
+        self, deadline: float, stop: threading.Event | None, on_improve: Callable[[list[Assignment]], None]
     ) -> None:
-        """Step until ``deadline`` (perf_counter seconds), ``stop``, or ``on_improve`` returns True."""
-        while time.perf_counter() < deadline - 0.2 and not (stop is not None and stop.is_set()):
+        """Step until ``deadline`` (perf_counter seconds) or ``stop``."""
+        while time.perf_counter() < deadline - 0.5 and not (stop is not None and stop.is_set()):
             limit = min(self.step_seconds, deadline - time.perf_counter())
-            if self.step(self.choose(), limit, stop) and on_improve(self.roster):
-                return
+            if self.step(self.choose(), limit, stop):
+                on_improve(self.roster)
 
     def choose(self) -> Neighbourhood:
-        """A neighbourhood of either shape (see the module docstring), at random."""
-        if self.rng.random() < 0.5:
-            return self.people_over_days()
-        return self.city_days()
-
-    def people_over_days(self) -> Neighbourhood:
-        """Some people who could work in one city, over a window of one to four weeks.
-
-        Every shift in the window is open to them, so they can take on, drop or swap work.
-        """
-        days = self.problem.operation.days
-        city = self.rng.choice(sorted(self.sites_by_city))
-        pool = self._reachable_from(city)
-        width = min(len(days), self.rng.choice((7, 14, 21, 28)))
-        first = self.rng.randrange(0, len(days) - width + 1)
-        wanted = max(2, min(len(pool), round(self.size * len(self.problem.staff) * len(days) / width)))
-        focused = [p for p in pool if p.service_number in self.focus]
-        self.rng.shuffle(focused)
-        others = [p for p in pool if p.service_number not in self.focus]
-        people = focused[: max(1, wanted // 2)]
-        people += self.rng.sample(others, min(len(others), wanted - len(people)))
-        window = set(days[first : first + width])
-        shifts = frozenset(i for i, shift in enumerate(self.cands.shifts) if shift.day in window)
-        return Neighbourhood(shifts, tuple(people))
-
-    def _reachable_from(self, city: str) -> list[StaffMember]:
-        """People who can reach some site of ``city`` (cached)."""
-        if city not in self._reachable:
-            sites = self.sites_by_city[city]
-            self._reachable[city] = [
-                p
-                for p in self.problem.staff
-                if any(self.cands.reach_of(p, site) is not None for site in sites)
-            ]
-        return self._reachable[city]
-
-    def city_days(self) -> Neighbourhood:
         """One city, a few consecutive days, the sites in a random order until enough demand."""
         op = self.problem.operation
         city = self.rng.choice(sorted(self.sites_by_city))
@@ -192,7 +145,6 @@ class LargeNeighbourhoodSearch:
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         status = solver.solve(model.model)
-        self.size = min(0.5, self.size * 1.1) if status == cp_model.OPTIMAL else max(0.002, self.size / 1.1)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
             return False
         shifts = self.cands.shifts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from deployer.domain.errors import DomainError
@@ -85,21 +85,53 @@ class OperationRepository:
         )
         self.session.add(row)
         self.session.flush()
-        places = list(operation.cities) + [s for s in operation.sites if s not in operation.cities]
+        self._add_places(row.id, operation, [])
+        self._add_shifts(row.id, operation)
+        return row.id
+
+    def update_demand(self, operation: Operation) -> None:
+        """Save the demand of an existing operation: its dates, cities and sites widen to
+        ``operation``'s, shifts with a known key get its demand lines, new keys are added, and
+        shifts it does not name stay as they are (plans may refer to them)."""
+        id_ = self.id_of(operation.name)
+        row = self.session.get_one(OperationRow, id_)
+        row.first_day = min(row.first_day, operation.first_day)
+        row.last_day = max(row.last_day, operation.last_day)
+        known = self.session.scalars(
+            select(LocationRow.code)
+            .join(OperationSiteRow, OperationSiteRow.location_id == LocationRow.id)
+            .where(OperationSiteRow.operation_id == id_)
+        ).all()
+        self._add_places(id_, operation, list(known))
+        existing = self.shift_ids(id_)
+        kept = [s for s in operation.shifts if s.key in existing]
+        if kept:
+            self.session.execute(
+                delete(DemandLineRow).where(DemandLineRow.shift_id.in_([existing[s.key] for s in kept]))
+            )
+            self._add_demand(id_, kept)
+        self._add_shifts(
+            id_, replace(operation, shifts=tuple(s for s in operation.shifts if s.key not in existing))
+        )
+        self.session.flush()
+
+    def _add_places(self, operation_id: int, operation: Operation, known: list[str]) -> None:
+        """Link the operation's cities and sites not yet in ``known`` (codes), after those."""
+        record = f"operation {operation.name!r}"
+        places = [c for c in (*operation.cities, *operation.sites) if c not in known]
+        places = list(dict.fromkeys(places))
         if places:
             self.session.execute(
                 insert(OperationSiteRow),
                 [
                     {
-                        "operation_id": row.id,
+                        "operation_id": operation_id,
                         "location_id": self.locations.id_of(code, record, "city/site"),
-                        "position": i,
+                        "position": len(known) + i,
                     }
                     for i, code in enumerate(places)
                 ],
             )
-        self._add_shifts(row.id, operation)
-        return row.id
 
     def get(self, name: str) -> Operation:
         """The operation called ``name`` with every shift, in local time."""
@@ -156,9 +188,13 @@ class OperationRepository:
                 for s in operation.shifts
             ],
         )
+        self._add_demand(operation_id, operation.shifts)
+
+    def _add_demand(self, operation_id: int, shifts: tuple[Shift, ...] | list[Shift]) -> None:
+        """Insert the demand lines (and their skills) of ``shifts``, already stored."""
         shift_ids = self.shift_ids(operation_id)
         lines, needs = [], {}
-        for shift in operation.shifts:
+        for shift in shifts:
             for position, line in enumerate(shift.demand):
                 where = f"shift {shift.key} demand line {position + 1}"
                 for agency in line.agencies:
@@ -192,7 +228,7 @@ class OperationRepository:
         skill_rows = [
             {"line_id": line_id, "skill_id": skill_id, "min_level": level}
             for shift_id, position, line_id in line_ids
-            for skill_id, level in needs[(shift_id, position)]
+            for skill_id, level in needs.get((shift_id, position), [])
         ]
         if skill_rows:
             self.session.execute(insert(DemandSkillRow), skill_rows)
