@@ -200,3 +200,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     raise ValueError("text is neither UTF-8 nor Windows-1252")
+
+
+def copy_table(source: Path, path: Path, sheet: str) -> None:
+    """Copy a CSV table to ``path``: as it is, or as an Excel sheet when ``path`` ends in .xlsx."""
+    if path.suffix.lower() == ".xlsx":
+        pd.read_csv(source, dtype=str, keep_default_na=False).to_excel(path, sheet_name=sheet, index=False)
+    else:
+        path.write_bytes(source.read_bytes())

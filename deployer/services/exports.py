@@ -11,6 +11,7 @@ from deployer.interchange.roster_pdf import write_pdf
 from deployer.services.resources import RESOURCES
 from deployer.services.rostering import load_problem
 from deployer.store.database import Database
+from deployer.store.repositories.plans import PlanSummary
 
 
 class ExportFormat(StrEnum):
@@ -18,6 +19,12 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     PDF = "pdf"
     ICS = "ics"
+
+
+def list_plans(db: Database) -> list[PlanSummary]:
+    """Every saved plan, for choosing one to export."""
+    with db.unit_of_work() as uow:
+        return uow.plans.list()
 
 
 def roster_sheet(db: Database, plan_id: int) -> RosterSheet:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -16,8 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deployer.services.exports import list_plans
+from deployer.services.imports import ImportKind, save_template
 from deployer.services.register import RegisterSnapshot, load_register
 from deployer.store.database import Database
+from deployer.ui.export_dialog import ExportDialog
+from deployer.ui.import_dialog import ImportDialog
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.staff_model import StaffTableModel
 from deployer.ui.workers import Worker, start
@@ -72,11 +80,54 @@ class MainWindow(QMainWindow):
         reload_action.triggered.connect(self.reload)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
+        import_menu = file_menu.addMenu("&Import")
+        template_menu = file_menu.addMenu("Save import &template")
+        for kind in ImportKind:
+            import_menu.addAction(f"{kind.value.capitalize()}…", partial(self.import_file, kind))
+            template_menu.addAction(f"{kind.value.capitalize()}…", partial(self.save_template, kind))
+        export_action = QAction("&Export roster…", self, shortcut=QKeySequence("Ctrl+E"))
+        export_action.triggered.connect(self.export_roster)
+        file_menu.addAction(export_action)
+        file_menu.addSeparator()
         file_menu.addAction(reload_action)
         file_menu.addAction(quit_action)
         find = QAction("&Find staff", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self.focus_search)
         self.menuBar().addMenu("&Edit").addAction(find)
+
+    def import_file(self, kind: ImportKind, path: Path | None = None) -> ImportDialog | None:
+        """Ask for a file (unless given), check it and show what importing it would change."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, f"Import {kind.value}", "", "Tables (*.csv *.xlsx);;All files (*)"
+            )
+            if not name:
+                return None
+            path = Path(name)
+        dialog = ImportDialog(self.db, kind, path, self)
+        dialog.imported.connect(self._imported)
+        dialog.open()
+        return dialog
+
+    def _imported(self, summary: str) -> None:
+        self.statusBar().showMessage(f"Imported {summary}", 10_000)
+        self.reload()
+
+    def save_template(self, kind: ImportKind) -> None:
+        """Save the import template of ``kind`` as CSV or Excel, where the user chooses."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, f"Save {kind.value} template", f"{kind.value}.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+        )
+        if name:
+            save_template(kind, Path(name))
+            self.statusBar().showMessage(f"Template saved: {name}", 10_000)
+
+    def export_roster(self) -> ExportDialog:
+        """Choose a plan and a format and write the roster."""
+        dialog = ExportDialog(self.db, list_plans(self.db), self)
+        dialog.exported.connect(lambda summary: self.statusBar().showMessage(f"Exported {summary}", 10_000))
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         """Show the register and put the cursor in its search box."""

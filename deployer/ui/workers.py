@@ -17,6 +17,8 @@ class WorkerSignals(QObject):
     progress = Signal(object)
     returned = Signal(object)
     errored = Signal(str, str)
+    failed = Signal(object)
+    """The exception itself, for callers that show some kinds differently."""
     finished = Signal()
 
 
@@ -42,6 +44,7 @@ class Worker(QRunnable):
         try:
             result = self.task(self.signals.progress.emit, self._cancel.is_set)
         except Exception as error:  # noqa: BLE001 - reported to the user, not swallowed
+            self.signals.failed.emit(error)
             self.signals.errored.emit(str(error), traceback.format_exc())
         else:
             self.signals.returned.emit(result)

@@ -13,7 +13,13 @@ from deployer.domain.catalogue import Agency, Rank, Skill
 from deployer.domain.locations import Location
 from deployer.domain.staff import Absence, AbsenceKind, Qualification
 from deployer.services import demo
-from deployer.services.imports import ImportKind, ImportRejected, apply_import, preview_import
+from deployer.services.imports import (
+    ImportCancelled,
+    ImportKind,
+    ImportRejected,
+    apply_import,
+    preview_import,
+)
 from deployer.services.resources import RESOURCES
 from deployer.store.database import Database
 
@@ -186,3 +192,13 @@ def test_shipped_templates_import_into_the_demo(tmp_path: Path) -> None:
         assert person is not None and len(person.qualifications) == 2 and len(person.absences) == 1
     finally:
         db.close()
+
+
+def test_a_cancelled_save_rolls_back(register: Database, tmp_path: Path) -> None:
+    preview = preview_import(register, ImportKind.STAFF, staff_file(tmp_path))
+    steps: list[tuple[int, str]] = []
+    with pytest.raises(ImportCancelled):
+        apply_import(register, preview, report=lambda p, t: steps.append((p, t)), cancelled=lambda: True)
+    assert steps and steps[0][1].startswith("Saving 3 to add")
+    with register.unit_of_work() as uow:
+        assert uow.staff.count() == 0
