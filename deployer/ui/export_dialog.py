@@ -49,6 +49,7 @@ class ExportDialog(QDialog):
         for fmt in ExportFormat:
             self.format.addItem(FILTERS[fmt], fmt)
         self.person = QLineEdit(placeholderText="calendar: one person's service number (optional)")
+        self.site = QLineEdit(placeholderText="calendar: one site's team, by site code (optional)")
         self.message = QLabel("" if plans else "No plan to export yet: solve an operation first.")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
@@ -61,6 +62,7 @@ class ExportDialog(QDialog):
         form.addRow("Plan", self.plan)
         form.addRow("Format", self.format)
         form.addRow("Person", self.person)
+        form.addRow("Team", self.site)
         form.addRow(self.message)
         form.addRow(self.progress)
         form.addRow(buttons)
@@ -76,11 +78,12 @@ class ExportDialog(QDialog):
         fmt = ExportFormat(self.format.currentData())
         plan_id: int = self.plan.currentData()
         person = self.person.text().strip() or None
+        site = self.site.text().strip() or None
         self.progress.setRange(0, 0)
         self.export_button.setEnabled(False)
         self.message.setText(f"Writing {path.name}…")
         self.worker = Worker(
-            lambda report, cancelled: export_plan(self.db, plan_id, fmt, path, person=person)
+            lambda report, cancelled: export_plan(self.db, plan_id, fmt, path, person=person, site=site)
         )
         self.worker.signals.returned.connect(self._done)
         self.worker.signals.errored.connect(self._failed)
