@@ -65,7 +65,7 @@ class Candidates:
     _by_site: dict[str, list[int]]
     _reach_cache: dict[tuple[str, bool, str], Reach | None]
     _cost_cache: dict[tuple[int, Reach], tuple[int, int]]
-    _clashes: dict[tuple[tuple[int, Reach], tuple[int, Reach]], bool]
+    _clashes: dict[tuple[int, int, Reach, Reach], bool]
     _standing_cache: dict[tuple[str, int], _Qualified]
 
     def __init__(
@@ -144,14 +144,16 @@ class Candidates:
     def clash(self, earlier: tuple[int, Reach], later: tuple[int, Reach]) -> bool:
         """True when shift ``later`` (reached as given) cannot follow ``earlier``: they overlap or
         leave less rest than the policy needs after the earlier one (cached: people share reaches)."""
-        key = (earlier, later)
+        (a, ra), (b, rb) = earlier, later
+        start, end = self.start_min, self.end_min
+        # Only the times relative to the earlier start matter: shifts of the same pattern share the answer.
+        length, gap = end[a] - start[a], start[b] - start[a]
+        key = (length, gap, ra, rb)
         found = self._clashes.get(key)
         if found is None:
-            (a, ra), (b, rb) = earlier, later
-            start, end = self.start_min, self.end_min
             moving = 0 if ra.base == rb.base else self.problem.travel.leg(ra.base, rb.base).minutes
-            needed = self.problem.operation.policy.rest_required_after(end[a] - start[a])
-            found = start[b] < end[a] or rest_between(end[a], ra, start[b], rb, moving) < needed
+            needed = self.problem.operation.policy.rest_required_after(length)
+            found = gap < length or rest_between(length, ra, gap, rb, moving) < needed
             self._clashes[key] = found
         return found
 

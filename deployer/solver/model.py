@@ -256,10 +256,20 @@ class RosterModel:
             for e in entries:
                 by_key[(e.cand.shift, e.cand.reach)].append(e.var)
             groups[day] = by_key
+        start, end = self.cands.start_min, self.cands.end_min
+        # Per day, the earliest departure and the latest return: when even those leave the most
+        # rest any shift needs (plus the longest move between bases), no pair of the days clashes.
+        leave = {d: min(start[s] - r.minutes for s, r in g) for d, g in groups.items()}
+        back_at = {d: max(end[s] + r.minutes for s, r in g) for d, g in groups.items()}
+        bases = {r.base for g in groups.values() for _, r in g}
+        moving = max(
+            (self.problem.travel.leg(a, b).minutes for a in bases for b in bases if a != b), default=0
+        )
+        needed = max(self.policy.min_rest_minutes, self.policy.min_rest_after_long_shift_minutes) + moving
         for day, later_groups in groups.items():
             for back in (1, 2):
                 earlier_groups = groups.get(day - timedelta(days=back))
-                if not earlier_groups:
+                if not earlier_groups or leave[day] - back_at[day - timedelta(days=back)] >= needed:
                     continue
                 for later, later_vars in later_groups.items():
                     clashes = [
@@ -302,7 +312,7 @@ class RosterModel:
 
     def _consecutive_nights(self, sp: _Person) -> None:
         """No more than ``max_consecutive_nights`` nights in a row."""
-        nights = {e.shift.key for e in sp.entries if self.policy.is_night(e.shift.start, e.shift.end)}
+        nights = {e.shift.key for e in sp.entries if self.cands.night[e.cand.shift]}
         if not nights:
             return
         self._window_limit(
@@ -325,11 +335,13 @@ class RosterModel:
 
     def _hours_per_window(self, sp: _Person) -> None:
         """Minutes worked in any 7 and any 14 days (nights split at midnight) within the limits."""
+        limit_7 = limit_7_days(self.problem.operation, sp.person)
+        if limit_7 >= 7 * 24 * 60 and self.policy.max_minutes_per_14_days >= 14 * 24 * 60:
+            return  # no roster can reach these limits
         per_day: dict[date, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         for e in sp.sequence:
             for day, minutes in minutes_by_day(e.shift).items():
                 per_day[day].append((e.var, minutes))
-        limit_7 = limit_7_days(self.problem.operation, sp.person)
         most = {day: sum(m for _, m in items) for day, items in per_day.items()}
         day_minutes: dict[date, cp_model.IntVar] = {}
 
@@ -467,13 +479,29 @@ class RosterModel:
         self.model.add(sum(worked) <= limit + self._excess("weekends", len(worked), sp))
 
     def _forbidden_successions(self, sp: _Person) -> None:
-        """Shift label pairs that may not follow on the next day."""
+        """Shift label pairs that may not follow on the next day.
+
+        One constraint per day and first label covers all its forbidden successors: at most one
+        shift is worked a day, so the sum is exact.
+        """
+        after: dict[str, set[str]] = defaultdict(set)
         for first, second in self.policy.forbidden_successions:
-            for d, entries in sp.by_day.items():
-                a = [e.var for e in entries if e.shift.label == first]
-                b = [e.var for e in sp.by_day.get(d + timedelta(days=1), []) if e.shift.label == second]
-                if a and b:
-                    self.model.add(sum(a) + sum(b) <= 1 + self._excess("forbidden_succession", 1, sp))
+            after[first].add(second)
+        if not after:
+            return
+        for d, entries in sp.by_day.items():
+            tomorrow = sp.by_day.get(d + timedelta(days=1), [])
+            if not tomorrow:
+                continue
+            by_label: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for e in entries:
+                if e.shift.label in after:
+                    by_label[e.shift.label].append(e.var)
+            for label, today in by_label.items():
+                banned = [e.var for e in tomorrow if e.shift.label in after[label]]
+                if banned:
+                    excess = self._excess("forbidden_succession", 1, sp)
+                    self.model.add(cp_model.LinearExpr.sum([*today, *banned]) <= 1 + excess)
 
     def _person_limits(self, sp: _Person) -> None:
         """Per-person maximum shifts (in all and by label) and total minutes."""
@@ -486,7 +514,7 @@ class RosterModel:
             excess = self._excess("max_shifts", len(sp.entries), sp)
             self.model.add(sum(e.var for e in sp.entries) <= limits.max_shifts + excess)
         total = self.minutes(sp)
-        most = sum(e.shift.minutes for e in sp.entries)
+        most = sum(self.cands.length[e.cand.shift] for e in sp.entries)
         if limits.max_total_minutes is not None and most > limits.max_total_minutes:
             self.model.add(
                 total <= limits.max_total_minutes + self._excess("total_minutes", most, sp, per_minute=True)
@@ -501,7 +529,7 @@ class RosterModel:
     def minutes(self, sp: _Person) -> Expr:
         """Minutes the person works over the horizon."""
         return cp_model.LinearExpr.weighted_sum(
-            [e.var for e in sp.entries], [e.shift.minutes for e in sp.entries]
+            [e.var for e in sp.entries], [self.cands.length[e.cand.shift] for e in sp.entries]
         )
 
     # -- objective ---------------------------------------------------------------------------
@@ -522,7 +550,7 @@ class RosterModel:
 
     def _over_length(self, e: _Entry) -> int:
         """How many soft length rules (shift, door-to-door duty) this assignment breaks."""
-        policy, minutes = self.policy, e.shift.minutes
+        policy, minutes = self.policy, self.cands.length[e.cand.shift]
         return (policy.is_soft("shift_length") and minutes > policy.max_shift_minutes) + (
             policy.is_soft("duty_length") and duty_minutes(minutes, e.cand.reach) > policy.max_duty_minutes
         )
@@ -565,7 +593,7 @@ class RosterModel:
         units = fairness_units(self.problem)
         for sp in self.people.values():
             total = self.minutes(sp)
-            most = sum(e.shift.minutes for e in sp.entries)
+            most = sum(self.cands.length[e.cand.shift] for e in sp.entries)
             allowance = overtime_allowance(sp.person.limits.contracted_minutes_per_week, horizon)
             if weights.overtime_per_hour and most > allowance:
                 overtime = self.model.new_int_var(
@@ -573,6 +601,8 @@ class RosterModel:
                 )
                 self.model.add_max_equality(overtime, [total - allowance, 0])
                 self.terms["overtime"].append((overtime, weights.overtime_per_hour))
+            if not any(units):
+                continue
             per_entry = [fairness_loads(self.problem, e.shift) for e in sp.entries]
             for k in range(3):
                 if units[k]:
