@@ -9,9 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from deployer.cli import exchange
+from deployer.cli import approval, exchange
 from deployer.domain.errors import DomainError
 from deployer.services import curtois_bench, demo
+from deployer.services.approval import FileRefused, KeyFileError
 from deployer.services.imports import ImportRejected
 from deployer.services.rostering import SolveParameters, check_plan, solve_operation
 from deployer.store.database import Database
@@ -192,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="write each roster as InstanceN.roster")
     p.set_defaults(run=_bench_curtois)
     exchange.add_commands(commands, _add_db)
+    approval.add_commands(commands, _add_db)
     return parser
 
 
@@ -202,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except DomainError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (FileRefused, KeyFileError) as refused:
+        print(f"error: {refused}", file=sys.stderr)
         return 2
     except ImportRejected as rejected:
         print(f"error: nothing imported; {len(rejected.problems)} problem(s):", file=sys.stderr)

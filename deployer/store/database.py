@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -51,8 +52,10 @@ class Database:
     Opening upgrades the schema to the newest migration, so every start runs on a current schema.
     """
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, migrate: bool = True, actor: str | None = None) -> None:
         self.url = url or default_database_url()
+        self.actor = actor or os.environ.get("DEPLOYER_USER") or getpass.getuser()
+        """Who the changes made through this database are recorded as (in the audit trail)."""
         self.engine = make_engine(self.url)
         if migrate:
             upgrade_to_head(self.engine)
@@ -65,7 +68,7 @@ class Database:
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work: use it in a ``with`` block; it commits or rolls back as a whole."""
-        return UnitOfWork(self._sessions())
+        return UnitOfWork(self._sessions(), self.actor)
 
     def close(self) -> None:
         """Release every pooled connection."""

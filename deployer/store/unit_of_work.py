@@ -7,6 +7,8 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from deployer.store.repositories.approvals import ApprovalRepository
+from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
 from deployer.store.repositories.locations import LocationRepository
 from deployer.store.repositories.operations import OperationRepository
@@ -17,8 +19,9 @@ from deployer.store.repositories.staff import StaffRepository
 class UnitOfWork:
     """Everything done inside ``with db.unit_of_work() as uow:`` commits together or not at all."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, actor: str = "") -> None:
         self.session = session
+        self.actor = actor
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -38,21 +41,29 @@ class UnitOfWork:
             self.session.close()
 
     @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.session, self.actor)
+
+    @cached_property
     def catalogue(self) -> CatalogueRepository:
-        return CatalogueRepository(self.session)
+        return CatalogueRepository(self.session, self.audit)
 
     @cached_property
     def locations(self) -> LocationRepository:
-        return LocationRepository(self.session)
+        return LocationRepository(self.session, self.audit)
 
     @cached_property
     def staff(self) -> StaffRepository:
-        return StaffRepository(self.session, self.catalogue, self.locations)
+        return StaffRepository(self.session, self.catalogue, self.locations, self.audit)
 
     @cached_property
     def operations(self) -> OperationRepository:
-        return OperationRepository(self.session, self.catalogue, self.locations)
+        return OperationRepository(self.session, self.catalogue, self.locations, self.audit)
 
     @cached_property
     def plans(self) -> PlanRepository:
-        return PlanRepository(self.session, self.operations, self.staff)
+        return PlanRepository(self.session, self.operations, self.staff, self.audit)
+
+    @cached_property
+    def approvals(self) -> ApprovalRepository:
+        return ApprovalRepository(self.session, self.audit)

@@ -1,5 +1,6 @@
 """ORM rows, split by area; importing this package registers every table on ``Base.metadata``."""
 
+from deployer.store.models.approval import AuditHeadRow, AuditRow, DecisionRow, SigningKeyRow
 from deployer.store.models.base import Base
 from deployer.store.models.catalogue import AgencyRow, RankRow, SkillRow
 from deployer.store.models.locations import LocationRow, TravelLegRow
@@ -18,7 +19,10 @@ __all__ = [
     "AbsenceRow",
     "AgencyRow",
     "AssignmentRow",
+    "AuditHeadRow",
+    "AuditRow",
     "Base",
+    "DecisionRow",
     "DemandLineRow",
     "DemandSkillRow",
     "LocationRow",
@@ -29,6 +33,7 @@ __all__ = [
     "QualificationRow",
     "RankRow",
     "ShiftRow",
+    "SigningKeyRow",
     "SkillRow",
     "StaffRequestRow",
     "StaffRow",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from deployer.domain.catalogue import Agency, AgencyKind, Catalogue, Rank, Skill
 from deployer.domain.errors import DomainError
 from deployer.store.models import AgencyRow, RankRow, SkillRow
+from deployer.store.repositories.audit import AuditRepository
 
 _WHAT: dict[type, str] = {
     AgencyRow: "a known agency",
@@ -19,8 +20,9 @@ _WHAT: dict[type, str] = {
 class CatalogueRepository:
     """Reads and writes the catalogue and maps codes to row ids for the other repositories."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: AuditRepository) -> None:
         self.session = session
+        self.audit = audit
         self._ids: dict[type, dict[str, int]] = {}
 
     def add(self, agencies: list[Agency], ranks: list[Rank], skills: list[Skill]) -> None:
@@ -38,6 +40,7 @@ class CatalogueRepository:
                 seen.add(item.code)
             if items:
                 self.session.execute(insert(row_type), [_row_values(item) for item in items])
+                self.audit.record("add", kind, f"{len(items)} codes", after=items)
             self._ids.pop(row_type, None)
 
     def load(self) -> Catalogue:

@@ -8,13 +8,15 @@ from sqlalchemy.orm import Session
 from deployer.domain.errors import DomainError
 from deployer.domain.locations import Leg, Location, LocationKind, SiteKind, TravelMatrix
 from deployer.store.models import LocationRow, TravelLegRow
+from deployer.store.repositories.audit import AuditRepository
 
 
 class LocationRepository:
     """Locations by code, and measured travel legs between them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: AuditRepository) -> None:
         self.session = session
+        self.audit = audit
         self._ids: dict[str, int] | None = None
 
     def ids(self) -> dict[str, int]:
@@ -57,6 +59,8 @@ class LocationRepository:
             self.session.add(row)
             self.session.flush()
             existing[location.code] = row.id
+        if locations:
+            self.audit.record("add", "location", f"{len(locations)} locations", after=locations)
 
     def all(self) -> list[Location]:
         """Every location, by code."""
@@ -79,7 +83,9 @@ class LocationRepository:
 
     def update_many(self, locations: list[Location]) -> None:
         """Change existing locations in place (same code), keeping their id for those referring to them."""
+        before = {loc.code: loc for loc in self.all()}
         for location in locations:
+            self.audit.record("change", "location", location.code, before.get(location.code), location)
             record = f"location {location.code}"
             row = self.session.get_one(LocationRow, self.id_of(location.code, record, "code"))
             row.name, row.kind = location.name, location.kind.value
@@ -126,6 +132,9 @@ class LocationRepository:
             )
         if values:
             self.session.execute(insert(TravelLegRow), values)
+            self.audit.record(
+                "set", "travel", f"{len(values)} legs", after=[[a, b, leg] for (a, b), leg in legs.items()]
+            )
 
     def travel_matrix(self) -> TravelMatrix:
         """Measured legs plus estimates from coordinates for every other pair."""

@@ -23,6 +23,7 @@ from deployer.store.models import (
     ShiftRow,
     SkillRow,
 )
+from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
 from deployer.store.repositories.locations import LocationRepository
 
@@ -31,11 +32,16 @@ class OperationRepository:
     """Operations by name, with their policy, sites, shifts and demand lines."""
 
     def __init__(
-        self, session: Session, catalogue: CatalogueRepository, locations: LocationRepository
+        self,
+        session: Session,
+        catalogue: CatalogueRepository,
+        locations: LocationRepository,
+        audit: AuditRepository,
     ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.locations = locations
+        self.audit = audit
 
     # -- policies ------------------------------------------------------------------------
 
@@ -87,6 +93,7 @@ class OperationRepository:
         self.session.flush()
         self._add_places(row.id, operation, [])
         self._add_shifts(row.id, operation)
+        self.audit.record("add", "operation", operation.name, after=operation)
         return row.id
 
     def update_demand(self, operation: Operation) -> None:
@@ -94,6 +101,7 @@ class OperationRepository:
         ``operation``'s, shifts with a known key get its demand lines, new keys are added, and
         shifts it does not name stay as they are (plans may refer to them)."""
         id_ = self.id_of(operation.name)
+        self.audit.record("change", "operation", operation.name, self.get(operation.name), operation)
         row = self.session.get_one(OperationRow, id_)
         row.first_day = min(row.first_day, operation.first_day)
         row.last_day = max(row.last_day, operation.last_day)

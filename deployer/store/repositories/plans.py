@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from deployer.domain.approval import check_transition
 from deployer.domain.errors import DomainError
 from deployer.domain.roster import Assignment, Plan, PlanStatus
 from deployer.store.models import AssignmentRow, OperationRow, PlanRow, ShiftRow, StaffRow
+from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.operations import OperationRepository
 from deployer.store.repositories.staff import StaffRepository
 
@@ -30,10 +32,17 @@ class PlanSummary:
 class PlanRepository:
     """Stores roster versions; each new plan for an operation gets the next version number."""
 
-    def __init__(self, session: Session, operations: OperationRepository, staff: StaffRepository) -> None:
+    def __init__(
+        self,
+        session: Session,
+        operations: OperationRepository,
+        staff: StaffRepository,
+        audit: AuditRepository,
+    ) -> None:
         self.session = session
         self.operations = operations
         self.staff = staff
+        self.audit = audit
 
     def next_version(self, operation: str) -> int:
         """The version number a new plan of ``operation`` will get."""
@@ -79,7 +88,18 @@ class PlanRepository:
         self.session.flush()
         if values:
             self.session.execute(insert(AssignmentRow), [dict(v, plan_id=row.id) for v in values])
+        self.audit.record("add", "plan", f"{plan.operation} v{plan.version} (id {row.id})", after=plan)
         return row.id
+
+    def set_status(self, plan_id: int, status: PlanStatus) -> Plan:
+        """Move a plan along its lifecycle (the database refuses any other change to a frozen plan)."""
+        plan = self.get(plan_id)
+        check_transition(plan, status)
+        self.session.get_one(PlanRow, plan_id).status = status.value
+        self.session.flush()
+        key = f"{plan.operation} v{plan.version} (id {plan_id})"
+        self.audit.record("status", "plan", key, {"status": plan.status}, {"status": status})
+        return replace(plan, status=status)
 
     def get(self, plan_id: int) -> Plan:
         """The plan with id ``plan_id``."""

@@ -21,6 +21,7 @@ from deployer.store.models import (
     StaffRequestRow,
     StaffRow,
 )
+from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
 from deployer.store.repositories.locations import LocationRepository
 
@@ -29,11 +30,16 @@ class StaffRepository:
     """People by service number; bulk paths keep 25,000-person registers quick."""
 
     def __init__(
-        self, session: Session, catalogue: CatalogueRepository, locations: LocationRepository
+        self,
+        session: Session,
+        catalogue: CatalogueRepository,
+        locations: LocationRepository,
+        audit: AuditRepository,
     ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.locations = locations
+        self.audit = audit
 
     def count(self) -> int:
         """How many people the register holds."""
@@ -61,11 +67,14 @@ class StaffRepository:
         self.session.execute(insert(StaffRow), rows)  # no RETURNING: quadratic for big batches
         new_ids = self.ids()
         self._insert_children(members, new_ids, qualification_rows)
+        self.audit.record("add", "staff", f"{len(rows)} people", after=members)
         return len(rows)
 
     def save(self, member: StaffMember) -> None:
         """Insert or update one person by service number, replacing skills and absences."""
         row = self.session.scalar(select(StaffRow).where(StaffRow.service_number == member.service_number))
+        before = self.get(member.service_number) if row is not None else None
+        self.audit.record("change" if before else "add", "staff", member.service_number, before, member)
         values = self._row_values(member)
         qualifications = self._qualification_values(member)
         if row is None:
@@ -84,6 +93,7 @@ class StaffRepository:
         row = self.session.scalar(select(StaffRow).where(StaffRow.service_number == service_number))
         if row is None:
             raise DomainError(f"staff {service_number}", "service number", "is not in the register")
+        self.audit.record("remove", "staff", service_number, before=self.get(service_number))
         self.session.delete(row)
         self.session.flush()
 
@@ -116,6 +126,7 @@ class StaffRepository:
             )
         if values:
             self.session.execute(insert(StaffRequestRow), values)
+            self.audit.record("add", "request", f"{len(values)} requests", after=requests)
 
     def requests(self) -> list[StaffRequest]:
         """Every staff request."""
