@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from deployer.services.databases import demo_database_url, fill_demo_if_empty
 from deployer.store.database import Database, default_database_url
 from deployer.ui.main_window import MainWindow
+from deployer.ui.review_window import ReviewWindow
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -19,6 +21,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--db", metavar="URL", help="database URL (default: the last one used)")
     parser.add_argument(
         "--demo", action="store_true", help="open the demo database, creating it on first run"
+    )
+    parser.add_argument(
+        "--review", metavar="BUNDLE", help="commander's review mode: open an approval bundle, no database"
     )
     return parser.parse_args(argv)
 
@@ -30,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("Deployer")
     app.setApplicationName("Deployer")
     settings = QSettings()
+    if args.review:
+        return _review(app, Path(args.review))
     url = args.db or (demo_database_url() if args.demo else None)
     url = url or str(settings.value("database/last_url", "")) or default_database_url()
     try:
@@ -45,3 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     db.close()
     return code
+
+
+def _review(app: QCoreApplication, bundle: Path) -> int:
+    """Review mode: the bundle alone, no database opened."""
+    try:
+        window = ReviewWindow(bundle)
+    except Exception as error:  # noqa: BLE001 - a refused bundle says why
+        QMessageBox.critical(None, "Deployer", f"Cannot open {bundle.name}:\n{error}")
+        return 1
+    window.show()
+    return app.exec()

@@ -26,6 +26,8 @@ from deployer.services.register import RegisterSnapshot, load_register
 from deployer.store.database import Database
 from deployer.ui.export_dialog import ExportDialog
 from deployer.ui.import_dialog import ImportDialog
+from deployer.ui.plans_panel import PlansPanel
+from deployer.ui.review_window import ReviewWindow
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.staff_model import StaffTableModel
 from deployer.ui.workers import Worker, start
@@ -42,6 +44,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle("Deployer")
         self._workers: set[Worker] = set()
+        self._reviews: list[ReviewWindow] = []
 
         self.staff_model = StaffTableModel(self)
         self.staff_proxy = StaffFilterProxy(self)
@@ -65,10 +68,15 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(register, "Staff register")
         self.tabs.addTab(self.operations, "Operations")
+        self.plans = PlansPanel(db, self)
+        self.plans.changed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.tabs.addTab(self.plans, "Plans and approval")
         self.setCentralWidget(self.tabs)
 
         self.status = QLabel()
-        self.statusBar().addPermanentWidget(QLabel(f"Database: {db.display_name}"))
+        self.statusBar().addPermanentWidget(
+            QLabel(f"Planner mode · {db.actor} · Database: {db.display_name}")
+        )
         self.statusBar().addWidget(self.status)
         self._build_menus()
         self._restore_layout()
@@ -85,6 +93,9 @@ class MainWindow(QMainWindow):
         for kind in ImportKind:
             import_menu.addAction(f"{kind.value.capitalize()}…", partial(self.import_file, kind))
             template_menu.addAction(f"{kind.value.capitalize()}…", partial(self.save_template, kind))
+        review_action = QAction("&Review approval bundle…", self)
+        review_action.triggered.connect(lambda: self.review_bundle())
+        file_menu.addAction(review_action)
         export_action = QAction("&Export roster…", self, shortcut=QKeySequence("Ctrl+E"))
         export_action.triggered.connect(self.export_roster)
         file_menu.addAction(export_action)
@@ -128,6 +139,24 @@ class MainWindow(QMainWindow):
         dialog.exported.connect(lambda summary: self.statusBar().showMessage(f"Exported {summary}", 10_000))
         dialog.open()
         return dialog
+
+    def review_bundle(self, path: Path | None = None) -> ReviewWindow | None:
+        """Open a bundle in the commander's review mode (a window of its own, no database)."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, "Review approval bundle", "", "Bundles (*.bundle *.json)"
+            )
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            window = ReviewWindow(path)
+        except Exception as error:  # noqa: BLE001 - a refused bundle says why
+            QMessageBox.warning(self, "Deployer", str(error))
+            return None
+        self._reviews.append(window)
+        window.show()
+        return window
 
     def focus_search(self) -> None:
         """Show the register and put the cursor in its search box."""
