@@ -32,6 +32,7 @@ def roster_sheet(db: Database, plan_id: int) -> RosterSheet:
     with db.unit_of_work() as uow:
         plan = uow.plans.get(plan_id)
         problem = load_problem(uow, plan.operation)
+        decided = uow.approvals.accepted(plan_id)
     return RosterSheet(
         operation=plan.operation,
         version=plan.version,
@@ -41,6 +42,7 @@ def roster_sheet(db: Database, plan_id: int) -> RosterSheet:
         days=tuple(problem.operation.days),
         lines=tuple(roster_lines(problem, plan.assignments)),
         coverage=tuple(coverage_lines(problem, plan.assignments)),
+        approval=decided,
     )
 
 

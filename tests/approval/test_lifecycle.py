@@ -14,6 +14,7 @@ from deployer.cli import main as cli
 from deployer.domain.roster import PlanStatus
 from deployer.services import demo
 from deployer.services.approval import new_version
+from deployer.services.exports import roster_sheet
 from deployer.services.rostering import SolveParameters, solve_operation
 from deployer.store.database import Database
 
@@ -74,6 +75,9 @@ def test_submit_review_approve_import(office: dict, capsys) -> None:  # type: ig
     assert cli(["approval", "import", str(decision), "--db", db.url]) == 0
     assert status(db, plan_id) is PlanStatus.APPROVED
     assert cli(["audit", "verify", "--db", db.url]) == 0
+    sheet = roster_sheet(db, plan_id)
+    assert sheet.status == "approved" and sheet.approval.startswith("approved by Cmdr Ada on ")
+    assert sheet.approval.endswith("signature verified — Good to go")
     with db.unit_of_work() as uow:
         actions = [(e.action, e.entity) for e in uow.audit.entries()]
     assert ("accept decision", "approval") in actions and ("status", "plan") in actions

@@ -55,6 +55,20 @@ class ApprovalRepository:
         rows = self.session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.name))
         return [RegisteredKey(r.name, Role(r.role), r.public_key, r.fingerprint) for r in rows]
 
+    def accepted(self, plan_id: int) -> str:
+        """Who decided the plan and when, in words (empty when no decision was accepted)."""
+        row = self.session.scalar(
+            select(DecisionRow)
+            .where(DecisionRow.plan_id == plan_id, DecisionRow.accepted.is_(True))
+            .order_by(DecisionRow.id.desc())
+        )
+        if row is None:
+            return ""
+        when = f"{row.signed_at:%Y-%m-%d %H:%M} UTC" if row.signed_at else "(undated)"
+        verdict = "approved" if row.verdict == "approve" else "rejected"
+        comment = f" — {row.comment}" if row.comment else ""
+        return f"{verdict} by {row.signer} on {when}, signature verified{comment}"
+
     def nonce_used(self, nonce: str) -> bool:
         """True when a decision with this nonce was already accepted."""
         query = select(DecisionRow.id).where(DecisionRow.nonce == nonce, DecisionRow.accepted.is_(True))
