@@ -21,13 +21,16 @@ from deployer.domain.locations import Leg, Location, TravelMatrix
 
 def encode(value: Any) -> Any:
     """``value`` as JSON types: dataclasses become dicts, dates ISO strings, sets sorted lists."""
+    if value is None or isinstance(value, str | int | float):
+        return value.value if isinstance(value, Enum) else value
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: encode(getattr(value, name)) for name in names}
     if isinstance(value, TravelMatrix):
         return {
             "locations": [encode(loc) for loc in value.locations.values()],
             "legs": [[a, b, encode(leg)] for (a, b), leg in sorted(value.measured().items())],
         }
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -80,6 +83,12 @@ def decode(kind: Any, data: Any) -> Any:
 
 
 @cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type (None for other types), computed once per type."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+@cache
 def _hints(kind: type) -> dict[str, Any]:
     hints = typing.get_type_hints(kind)
     return {f.name: hints[f.name] for f in dataclasses.fields(kind) if f.init}
@@ -87,4 +96,9 @@ def _hints(kind: type) -> dict[str, Any]:
 
 def canonical(value: Any) -> bytes:
     """The one byte string of ``value`` (encoded): sorted keys, no spaces, UTF-8."""
-    return json.dumps(encode(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_plain(encode(value))
+
+
+def canonical_plain(data: Any) -> bytes:
+    """:func:`canonical` of data that is already plain (JSON types)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

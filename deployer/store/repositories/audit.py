@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deployer.domain.codec import canonical, encode
+from deployer.domain.codec import canonical_plain, encode
 from deployer.store.models import AuditHeadRow, AuditRow
 
 GENESIS = "0" * 64
@@ -23,9 +23,9 @@ GENESIS = "0" * 64
 
 def entry_hash(prev: str, seq: int, at: datetime, actor: str, action: str, entity: str, key: str,
                before: Any, after: Any) -> str:  # fmt: skip
-    """SHA-256 of one entry's content chained to ``prev``."""
+    """SHA-256 of one entry's content (plain data) chained to ``prev``."""
     content = [prev, seq, at.astimezone(UTC).isoformat(), actor, action, entity, key, before, after]
-    return hashlib.sha256(canonical(content)).hexdigest()
+    return hashlib.sha256(canonical_plain(content)).hexdigest()
 
 
 @dataclass(frozen=True)
