@@ -23,7 +23,8 @@ def encode(value: Any) -> Any:
     """``value`` as JSON types: dataclasses become dicts, dates ISO strings, sets sorted lists."""
     if value is None or isinstance(value, str | int | float):
         return value.value if isinstance(value, Enum) else value
-    names = _field_names(type(value))
+    kind: type = type(value)
+    names = _field_names(kind)
     if names is not None:
         return {name: encode(getattr(value, name)) for name in names}
     if isinstance(value, TravelMatrix):
