@@ -51,6 +51,7 @@ class PlansPanel(QWidget):
             ("Export approval bundle…", self.export_bundle),
             ("Import decision…", self.import_decision),
             ("Compare", self.compare),
+            ("New version from selected", self.new_version),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -147,6 +148,15 @@ class PlansPanel(QWidget):
                 return
             path = Path(name)
         self._act(lambda: approval.import_decision(self.db, path), f"Decision accepted: {path.name}")
+
+    def new_version(self) -> None:
+        """A new draft copied from the selected plan: how an approved or submitted plan is changed."""
+        plan = self._one()
+        if plan is not None:
+            self._act(
+                lambda: approval.new_version(self.db, plan.id),
+                f"New draft of {plan.operation} from v{plan.version}",
+            )
 
     def compare(self) -> None:
         chosen = self.selected()

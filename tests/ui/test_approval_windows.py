@@ -84,6 +84,9 @@ def test_planner_submits_exports_and_imports_the_commanders_decision(  # type: i
 
     planner.plans.import_decision(decision)
     assert planner.plans.plans[0].status is PlanStatus.APPROVED
+    planner.plans.new_version()
+    assert [p.status for p in planner.plans.plans[:2]] == [PlanStatus.DRAFT, PlanStatus.APPROVED]
+    select(planner, 1)
     planner.plans.import_decision(decision)
     assert "Refused" in planner.plans.message.text() and "imported before" in planner.plans.message.text()
 
