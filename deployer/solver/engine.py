@@ -21,6 +21,7 @@ from deployer.solver.explain import explain_core, explain_shortfalls, explain_un
 from deployer.solver.greedy import greedy_roster
 from deployer.solver.lns import LargeNeighbourhoodSearch
 from deployer.solver.model import RosterModel, UnpinnableError
+from deployer.solver.top_up import top_up
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def _solve_full(
             time.perf_counter() - started,
             explanation=(explain_unpinnable(problem, error.assignment),),
         )
-    first, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, candidates))
+    first, unmended = first_roster(problem, candidates, hint)
+    if unmended:
+        first, unmended = repair(problem, first, unmended, started + params.time_limit / 2, stop, params.seed)
     if unmended:
         first = []  # not a valid roster: neither a hint nor a fallback
     first_score = score(problem, first) if first else None
@@ -210,6 +213,66 @@ def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolvePa
     return [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
 
 
+def first_roster(
+    problem: RosterProblem, cands: Candidates, hint: Sequence[Assignment]
+) -> tuple[list[Assignment], list[Breach]]:
+    """The hint, or the constructive roster topped up for people short of their minimum hours,
+    cleaned of breaches; with the breaches removing shifts cannot mend (see ``clean_roster``)."""
+    roster, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
+    if unmended and not hint:
+        roster, unmended = clean_roster(problem, top_up(problem, cands, roster))
+    return roster, unmended
+
+
+PRICED_WHILE_REPAIRING = frozenset({"total_minutes"})
+"""The rule a repair may break at a price on its way to keeping it (hours short of a minimum)."""
+
+
+def repair(
+    problem: RosterProblem,
+    roster: list[Assignment],
+    unmended: list[Breach],
+    deadline: float,
+    stop: threading.Event | None,
+    seed: int = 0,
+) -> tuple[list[Assignment], list[Breach]]:
+    """Re-roster the people whose minimums are unmet, with a few colleagues, until none is.
+
+    The search runs on the problem with minimum hours priced (dearer than any unfilled shift)
+    instead of forbidden, so every step has a roster to start from, and accepts only
+    rosters that price the breaches lower; the result is checked against the real rules.
+    """
+    policy = problem.operation.policy
+    unfilled = [line.under_cost or 0 for s in problem.operation.shifts for line in s.demand]
+    relaxed = replace(
+        problem,
+        operation=replace(
+            problem.operation, policy=replace(policy, soft_rules=policy.soft_rules | PRICED_WHILE_REPAIRING)
+        ),
+        weights=replace(
+            problem.weights,
+            soft_rule=10 * max([problem.weights.unfilled, problem.weights.soft_rule, *unfilled]),
+        ),
+    )
+    lns = LargeNeighbourhoodSearch(
+        relaxed, Candidates(relaxed, people=[]), roster, seed=seed, step_seconds=2.0
+    )
+    people = {p.service_number: p for p in problem.staff}
+    rounds = 0
+    while unmended and time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+        # Four weeks settle in about a second; every third round looks wider for stuck cases.
+        width, limit = (56, 3.0) if rounds % 3 == 2 else (28, 1.0)
+        for breach in unmended:
+            if time.perf_counter() >= deadline or breach.service_number not in people:
+                continue
+            hood = lns.around(people[breach.service_number], 2, width)
+            lns.step(hood, min(limit, deadline - time.perf_counter()), stop)
+        roster, unmended = clean_roster(problem, lns.roster)
+        lns.roster = roster
+        rounds += 1
+    return roster, unmended
+
+
 def clean_roster(
     problem: RosterProblem, assignments: list[Assignment]
 ) -> tuple[list[Assignment], list[Breach]]:
@@ -233,7 +296,9 @@ def _solve_large(
 ) -> RosterResult:
     """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
     cands = Candidates(problem, people=[])
-    roster, _ = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
+    roster, unmended = first_roster(problem, cands, hint)
+    if unmended:
+        roster, _ = repair(problem, roster, unmended, started + params.time_limit / 2, stop, params.seed)
     best = score(problem, roster).total
     report = on_progress or (lambda progress: None)
     report(Progress(best, 0.0, time.perf_counter() - started, 0))

@@ -19,7 +19,7 @@ from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 
 
-class _PersonState:
+class PersonState:
     """What one person has been given so far, with the checks that a new shift must pass.
 
     Days are indices from the operation's first day, so that the checks are integer arithmetic.
@@ -67,6 +67,18 @@ class _PersonState:
         weekend = cands.weekend[c.shift]
         if weekend is not None:
             self.weekends.add(weekend)
+        if c.reach.lodged:
+            self.travel = self._travel_days({})
+
+    def untake(self, c: Candidate) -> None:
+        """Undo :meth:`take` of ``c`` (to try a block of shifts and back out of it)."""
+        cands = self.cands
+        del self.taken[cands.day_of[c.shift]]
+        for day, minutes in cands.day_minutes[c.shift]:
+            self.minutes[day] -= minutes
+        self.total -= cands.length[c.shift]
+        self.labels[cands.shifts[c.shift].label] -= 1
+        self.weekends = {w for t in self.taken.values() if (w := cands.weekend[t.shift]) is not None}
         if c.reach.lodged:
             self.travel = self._travel_days({})
 
@@ -244,13 +256,13 @@ class _Pools:
 def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]:
     """Fill every demand line in time order: commuters first, then people already deployed to the
     city (so deployments run on), then other lodgers; work is spread by rotating through each pool."""
-    states: dict[str, _PersonState] = {}
+    states: dict[str, PersonState] = {}
     out: list[Assignment] = []
     filled: dict[tuple[int, int], int] = defaultdict(int)
 
-    def state_of(person: StaffMember) -> _PersonState:
+    def state_of(person: StaffMember) -> PersonState:
         if person.service_number not in states:
-            states[person.service_number] = _PersonState(person, cands)
+            states[person.service_number] = PersonState(person, cands)
         return states[person.service_number]
 
     people = {p.service_number: p for p in problem.staff}

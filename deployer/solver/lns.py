@@ -69,6 +69,21 @@ class LargeNeighbourhoodSearch:
             if self.step(self.choose(), limit, stop):
                 on_improve(self.roster)
 
+    def around(self, person: StaffMember, others: int, width: int) -> Neighbourhood:
+        """``person`` and ``others`` random people who share a city with them, over a random window
+        of ``width`` days: enough freedom to reshape their runs, days off and hours."""
+        days = self.problem.operation.days
+        width = min(width, len(days))
+        first = self.rng.randrange(0, len(days) - width + 1)
+        window = set(days[first : first + width])
+        shifts = frozenset(i for i, shift in enumerate(self.cands.shifts) if shift.day in window)
+        mates = [
+            p
+            for p in self.problem.staff
+            if p.service_number != person.service_number and p.home_station == person.home_station
+        ]
+        return Neighbourhood(shifts, (person, *self.rng.sample(mates, min(others, len(mates)))))
+
     def choose(self) -> Neighbourhood:
         """One city, a few consecutive days, the sites in a random order until enough demand."""
         op = self.problem.operation
