@@ -7,28 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from deployer.domain.catalogue import Agency, Rank, Skill
-from deployer.domain.locations import Location
 from deployer.domain.operations import DemandLine, SkillNeed
 from deployer.services.imports import ImportKind, ImportRejected, apply_import, preview_import
 from deployer.store.database import Database
+from tests.interchange.conftest import write
 
 HEADER = "operation,site,date,start,end,label,count,min_rank,skills,agencies\n"
-
-
-@pytest.fixture
-def register(
-    db: Database, agencies: list[Agency], ranks: list[Rank], skills: list[Skill], places: list[Location]
-) -> Database:
-    with db.unit_of_work() as uow:
-        uow.catalogue.add(agencies, ranks, skills)
-        uow.locations.add_many(places)
-    return db
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    (tmp_path / name).write_text(text, encoding="utf-8")
-    return tmp_path / name
 
 
 def test_new_operation_then_more_demand(register: Database, tmp_path: Path) -> None:

@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from deployer.cli import main as cli
-from deployer.domain.catalogue import Agency, Rank, Skill
-from deployer.domain.locations import Location
 from deployer.domain.staff import Absence, AbsenceKind, Qualification
 from deployer.services import demo
 from deployer.services.imports import (
@@ -22,24 +20,9 @@ from deployer.services.imports import (
 )
 from deployer.services.resources import RESOURCES
 from deployer.store.database import Database
+from tests.interchange.conftest import write
 
 STAFF_HEADER = "service_number,given_name,family_name,rank,agency,home_station,contracted_hours_per_week"
-
-
-@pytest.fixture
-def register(
-    db: Database, agencies: list[Agency], ranks: list[Rank], skills: list[Skill], places: list[Location]
-) -> Database:
-    with db.unit_of_work() as uow:
-        uow.catalogue.add(agencies, ranks, skills)
-        uow.locations.add_many(places)
-    return db
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def staff_file(tmp_path: Path) -> Path:
