@@ -141,14 +141,8 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION deployer_assignment_guard()")
         op.execute("DROP FUNCTION deployer_plan_guard()")
     else:
-        for name in (
-            "plans_lifecycle",
-            "plans_frozen",
-            "plans_kept",
-            "assignments_frozen_insert",
-            "assignments_frozen_update",
-            "assignments_frozen_delete",
-        ):
+        for statement in SQLITE_TRIGGERS:
+            name = statement.split()[2]  # CREATE TRIGGER <name> ...
             op.execute(f"DROP TRIGGER {name}")
     op.drop_table("audit_head")
     op.drop_table("audit_log")

@@ -113,9 +113,9 @@ def _solve_full(
             time.perf_counter() - started,
             explanation=(explain_unpinnable(problem, error.assignment),),
         )
-    first, unmended = first_roster(problem, candidates, hint)
-    if unmended:
-        first, unmended = repair(problem, first, unmended, started + params.time_limit / 2, stop, params.seed)
+    first, unmended = first_roster(
+        problem, candidates, hint, started + params.time_limit / 2, stop, params.seed
+    )
     if unmended:
         first = []  # not a valid roster: neither a hint nor a fallback
     first_score = score(problem, first) if first else None
@@ -214,13 +214,21 @@ def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolvePa
 
 
 def first_roster(
-    problem: RosterProblem, cands: Candidates, hint: Sequence[Assignment]
+    problem: RosterProblem,
+    cands: Candidates,
+    hint: Sequence[Assignment],
+    repair_until: float,
+    stop: threading.Event | None = None,
+    seed: int = 0,
 ) -> tuple[list[Assignment], list[Breach]]:
-    """The hint, or the constructive roster topped up for people short of their minimum hours,
-    cleaned of breaches; with the breaches removing shifts cannot mend (see ``clean_roster``)."""
+    """The hint, or the constructive roster topped up for people short of their minimum hours and
+    repaired by search until ``repair_until`` (perf_counter seconds), cleaned of breaches; with the
+    breaches removing shifts cannot mend (see ``clean_roster``): a usable roster has none."""
     roster, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
     if unmended and not hint:
         roster, unmended = clean_roster(problem, top_up(problem, cands, roster))
+    if unmended:
+        roster, unmended = repair(problem, roster, unmended, repair_until, stop, seed)
     return roster, unmended
 
 
@@ -296,9 +304,7 @@ def _solve_large(
 ) -> RosterResult:
     """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
     cands = Candidates(problem, people=[])
-    roster, unmended = first_roster(problem, cands, hint)
-    if unmended:
-        roster, _ = repair(problem, roster, unmended, started + params.time_limit / 2, stop, params.seed)
+    roster, _ = first_roster(problem, cands, hint, started + params.time_limit / 2, stop, params.seed)
     best = score(problem, roster).total
     report = on_progress or (lambda progress: None)
     report(Progress(best, 0.0, time.perf_counter() - started, 0))

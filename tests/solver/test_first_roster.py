@@ -8,7 +8,7 @@ from pathlib import Path
 from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import read_instance
 from deployer.solver.candidates import Candidates
-from deployer.solver.engine import clean_roster, first_roster, repair
+from deployer.solver.engine import clean_roster, first_roster
 from deployer.solver.greedy import greedy_roster
 
 # Four people, two weeks, one shift type; demand is two a day, but each must work 8 shifts
@@ -43,9 +43,7 @@ def test_topping_up_reaches_every_minimum_and_keeps_the_run_rules(tmp_path: Path
     cands = Candidates(problem, people=[])
     _, short = clean_roster(problem, greedy_roster(problem, cands))
     assert {b.rule for b in short} == {"total_minutes"}  # demand alone leaves people short
-    roster, unmended = first_roster(problem, cands, ())
-    if unmended:
-        roster, unmended = repair(problem, roster, unmended, deadline=time.perf_counter() + 20, stop=None)
+    roster, unmended = first_roster(problem, cands, (), repair_until=time.perf_counter() + 20)
     assert unmended == []
     assert hard_breaches(validate(problem, roster)) == []
     worked = {p.service_number: 0 for p in problem.staff}
