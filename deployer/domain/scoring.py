@@ -116,7 +116,7 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
         for shift, shift_reach in items:
             sixtieths["fatigue"] += 60 * w.fatigue * facts(shift, shift_reach)[1]
             sixtieths["travel"] += 60 * w.travel_per_10_km * travel_points(shift_reach)
-        for city, nights in _deployments(items):
+        for city, nights in deployments(items):
             sixtieths["lodging"] += 60 * w.lodging_night * (nights + 1)
             home = problem.travel.leg(person.home_station, city)
             sixtieths["travel"] += 60 * w.travel_per_10_km * round(2 * home.km / 10)
@@ -143,7 +143,7 @@ def _unmet_requests(problem: RosterProblem, worked: dict[str, list[tuple[Shift, 
     return unmet
 
 
-def _deployments(items: list[tuple[Shift, Reach]]) -> list[tuple[str, int]]:
+def deployments(items: list[tuple[Shift, Reach]]) -> list[tuple[str, int]]:
     """(city, away days) of each deployment."""
     away = {s.day: r.base for s, r in items if r.lodged}
     return [(city, (last - first).days + 1) for city, first, last in deployment_blocks(away)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from deployer.domain.approval import check_transition
@@ -90,6 +91,48 @@ class PlanRepository:
             self.session.execute(insert(AssignmentRow), [dict(v, plan_id=row.id) for v in values])
         self.audit.record("add", "plan", f"{plan.operation} v{plan.version} (id {row.id})", after=plan)
         return row.id
+
+    def edit(
+        self, plan_id: int, removed: Sequence[Assignment], added: Sequence[Assignment], why: str
+    ) -> None:
+        """Take ``removed`` out of a draft plan and put ``added`` in: one hand edit, audited."""
+        row = self.session.get(PlanRow, plan_id)
+        if row is None:
+            raise DomainError(f"plan {plan_id}", "id", "does not exist")
+        operation = self.session.get_one(OperationRow, row.operation_id).name
+        record = f"plan {operation!r} v{row.version}"
+        if row.status != PlanStatus.DRAFT:
+            raise DomainError(
+                record, "status", f"is {row.status}: only a draft can be edited (make a new version)"
+            )
+        shift_ids = self.operations.shift_ids(row.operation_id)
+        staff_ids = self.staff.ids()
+        for a in [*removed, *added]:
+            if a.shift_key not in shift_ids or a.service_number not in staff_ids:
+                raise DomainError(record, f"assignment of {a.service_number} to {a.shift_key}", "is unknown")
+        for a in removed:
+            self.session.execute(
+                delete(AssignmentRow).where(
+                    AssignmentRow.plan_id == plan_id,
+                    AssignmentRow.shift_id == shift_ids[a.shift_key],
+                    AssignmentRow.staff_id == staff_ids[a.service_number],
+                )
+            )
+        if added:
+            self.session.execute(
+                insert(AssignmentRow),
+                [
+                    {
+                        "plan_id": plan_id,
+                        "shift_id": shift_ids[a.shift_key],
+                        "staff_id": staff_ids[a.service_number],
+                        "line": a.line,
+                        "pinned": a.pinned,
+                    }
+                    for a in added
+                ],
+            )
+        self.audit.record("edit", "plan", f"{operation} v{row.version} (id {plan_id}): {why}", removed, added)
 
     def set_status(self, plan_id: int, status: PlanStatus) -> Plan:
         """Move a plan along its lifecycle (the database refuses any other change to a frozen plan)."""
