@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from deployer.domain.errors import DomainError
-from deployer.domain.problem import RosterProblem, RosterResult
+from deployer.domain.problem import ObjectiveWeights, RosterProblem, RosterResult
 from deployer.domain.roster import Plan
 from deployer.domain.scoring import Score, score
 from deployer.domain.validator import Breach, validate
@@ -47,12 +47,13 @@ def solve_operation(
     stop: threading.Event | None = None,
     created_by: str = "",
     reroster_of: int | None = None,
+    weights: ObjectiveWeights | None = None,
 ) -> SolvedPlan:
     """Solve ``operation`` and save the roster as its next draft plan version.
 
     With ``reroster_of`` (a plan id), that plan's roster is the published one: the new roster
     follows what the register and demand now say while changing as few of its assignments as
-    possible (pinned ones stay).
+    possible (pinned ones stay). ``weights`` replaces the default objective weights.
     """
     with db.unit_of_work() as uow:
         problem = load_problem(uow, operation)
@@ -61,6 +62,8 @@ def solve_operation(
         if base.operation != operation:
             raise DomainError(f"plan {reroster_of}", "operation", f"is {base.operation!r}, not {operation!r}")
         problem = replace(problem, published=base.assignments)
+    if weights is not None:
+        problem = replace(problem, weights=weights)
     result = solve(problem, params, on_progress, stop)
     if not result.assignments and result.objective is None:
         return SolvedPlan(None, result)

@@ -7,7 +7,6 @@ touched (see :func:`deployer.domain.validator.validate_change`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from deployer.domain import roster_edits
@@ -15,18 +14,9 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment, Plan, PlanStatus
 from deployer.domain.roster_edits import RosterEdit
 from deployer.domain.roster_figures import RosterFigures, roster_figures
-from deployer.domain.scoring import Score, score
 from deployer.domain.validator import Breach, validate, validate_change
 from deployer.services.rostering import load_problem
 from deployer.store.database import Database
-
-
-@dataclass(frozen=True)
-class PlanStanding:
-    """How a roster stands as a whole: its objective terms and figures (slow on big rosters)."""
-
-    score: Score
-    figures: RosterFigures
 
 
 class Workspace:
@@ -85,7 +75,6 @@ class Workspace:
         )
         return self.breaches
 
-    def standing(self) -> PlanStanding:
-        """Objective terms and figures of the roster as it now is."""
-        assignments = self.assignments
-        return PlanStanding(score(self.problem, assignments), roster_figures(self.problem, assignments))
+    def figures(self) -> RosterFigures:
+        """Cover, travel, lodging, overtime, fatigue and hours of the roster as it now is."""
+        return roster_figures(self.problem, self.assignments)

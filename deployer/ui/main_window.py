@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -23,11 +25,15 @@ from PySide6.QtWidgets import (
 from deployer.services.exports import list_plans
 from deployer.services.imports import ImportKind, save_template
 from deployer.services.register import RegisterSnapshot, load_register
+from deployer.services.workspace import Workspace
 from deployer.store.database import Database
 from deployer.ui.export_dialog import ExportDialog
 from deployer.ui.import_dialog import ImportDialog
 from deployer.ui.plans_panel import PlansPanel
+from deployer.ui.problems_dock import ProblemsDock
 from deployer.ui.review_window import ReviewWindow
+from deployer.ui.roster_workspace import RosterWorkspace
+from deployer.ui.solve_panel import SolveOutcome, SolvePanel
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.staff_model import StaffTableModel
 from deployer.ui.workers import Worker, start
@@ -65,13 +71,32 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.staff_table)
 
         self.operations = QListWidget()
+        self.workspace = RosterWorkspace(db, self)
         self.tabs = QTabWidget()
         self.tabs.addTab(register, "Staff register")
         self.tabs.addTab(self.operations, "Operations")
+        self.tabs.addTab(self.workspace, "Roster")
         self.plans = PlansPanel(db, self)
         self.plans.changed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.plans.changed.connect(lambda text: self.workspace.set_operations(self._operation_names))
         self.tabs.addTab(self.plans, "Plans and approval")
         self.setCentralWidget(self.tabs)
+        self._operation_names: list[str] = []
+
+        self.solve_panel = SolvePanel(db, self.settings, self)
+        self.solve_dock = QDockWidget("Solve", self)
+        self.solve_dock.setObjectName("solve")
+        self.solve_dock.setWidget(self.solve_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.solve_dock)
+        self.problems = ProblemsDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
+        self.workspace.breaches_changed.connect(self.problems.set_breaches)
+        self.workspace.plan_opened.connect(self._plan_opened)
+        self.workspace.operation_box.currentTextChanged.connect(self._operation_chosen)
+        self.problems.jump.connect(self._jump)
+        self.problems.shift_jump.connect(self._jump_to_shift)
+        self.solve_panel.started.connect(lambda: self.tabs.setCurrentWidget(self.workspace))
+        self.solve_panel.solved.connect(self._solved)
 
         self.status = QLabel()
         self.statusBar().addPermanentWidget(
@@ -104,7 +129,22 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         find = QAction("&Find staff", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self.focus_search)
-        self.menuBar().addMenu("&Edit").addAction(find)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.workspace.undo_action)
+        edit_menu.addAction(self.workspace.redo_action)
+        edit_menu.addAction(self.workspace.remove_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(find)
+        roster_menu = self.menuBar().addMenu("&Roster")
+        solve = QAction("&Start solve", self, shortcut=QKeySequence("F5"))
+        solve.triggered.connect(self.solve_panel.start)
+        stop = QAction("S&top solve", self, shortcut=QKeySequence("Shift+F5"))
+        stop.triggered.connect(self.solve_panel.stop)
+        roster_menu.addAction(solve)
+        roster_menu.addAction(stop)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.solve_dock.toggleViewAction())
+        view_menu.addAction(self.problems.toggleViewAction())
 
     def import_file(self, kind: ImportKind, path: Path | None = None) -> ImportDialog | None:
         """Ask for a file (unless given), check it and show what importing it would change."""
@@ -179,6 +219,8 @@ class MainWindow(QMainWindow):
         self.staff_table.resizeColumnsToContents()
         self.operations.clear()
         self.operations.addItems(snapshot.operations)
+        self._operation_names = snapshot.operations
+        self.workspace.set_operations(snapshot.operations)
         self.status.setText(f"{len(snapshot.staff):,} staff · {len(snapshot.operations)} operations")
         self.register_loaded.emit()
 
@@ -188,13 +230,42 @@ class MainWindow(QMainWindow):
         box.setDetailedText(details)
         box.open()
 
+    def _operation_chosen(self, operation: str) -> None:
+        ws = self.workspace.workspace
+        same = ws is not None and ws.plan.operation == operation
+        self.solve_panel.set_operation(operation or None, ws.plan_id if same and ws else None)
+
+    def _plan_opened(self, workspace: Workspace | None) -> None:
+        operation = self.workspace.operation_box.currentText() or None
+        self.solve_panel.set_operation(operation, workspace.plan_id if workspace else None)
+
+    def _jump(self, service_number: str, day: date | None) -> None:
+        self.tabs.setCurrentWidget(self.workspace)
+        self.workspace.show_cell(service_number, day)
+
+    def _jump_to_shift(self, shift_key: str) -> None:
+        self.tabs.setCurrentWidget(self.workspace)
+        self.workspace.show_shift(shift_key)
+
+    def _solved(self, outcome: SolveOutcome) -> None:
+        if outcome.workspace is not None:
+            self.workspace.show_workspace(outcome.workspace)
+            self.plans.refresh()
+        self.statusBar().showMessage(f"Solve finished: {outcome.solved.result.status}", 10_000)
+
     def _restore_layout(self) -> None:
         geometry = self.settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.resize(1400, 860)
+        state = self.settings.value("main/state")
+        if state is not None:
+            self.restoreState(state)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        if self.solve_panel.worker is not None:
+            self.solve_panel.stop()
         super().closeEvent(event)

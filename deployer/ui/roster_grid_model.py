@@ -1,0 +1,176 @@
+"""Table model of a roster as people by day: each cell shows site and shift, coloured by city."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from deployer.domain.problem import RosterProblem
+from deployer.domain.roster import Assignment
+from deployer.domain.validator import Breach
+from deployer.ui.city_colours import SHORT, city_colours
+from deployer.ui.staff_model import SEARCH_ROLE
+
+Index = QModelIndex | QPersistentModelIndex
+FIXED_COLUMNS = ("Person", "Rank", "Hours")
+
+
+class RosterGridModel(QAbstractTableModel):
+    """Rows are people, columns their details then one per day of the operation.
+
+    Cells are precomputed text per person so that painting 4,000 x 29 cells stays cheap;
+    :meth:`refresh` recomputes only the people an edit touched.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.problem: RosterProblem | None = None
+        self.days: list[date] = []
+        self._people: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._cells: list[list[tuple[str, str]]] = []
+        """Per row, per day: (text, city) of the day's shifts."""
+        self._hours: list[float] = []
+        self._faults: dict[tuple[str, date], list[str]] = {}
+        self._search: list[str] = []
+        self._colours: dict[str, QColor] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_roster(
+        self, problem: RosterProblem, assignments: list[Assignment], breaches: list[Breach]
+    ) -> None:
+        """Show a whole roster (after opening a plan or solving)."""
+        self.beginResetModel()
+        self.problem = problem
+        op = problem.operation
+        self.days = op.days
+        self._colours = city_colours(list(op.cities))
+        people = sorted(problem.staff, key=lambda p: (p.family_name, p.given_name, p.service_number))
+        self._people = [p.service_number for p in people]
+        self._row_of = {n: i for i, n in enumerate(self._people)}
+        self._search = [
+            " " + f"{p.service_number} {p.given_name} {p.family_name} {p.rank}".casefold() for p in people
+        ]
+        self._cells = [[("", "")] * len(self.days) for _ in people]
+        self._hours = [0.0] * len(people)
+        self._fill(self._by_person(assignments, set(self._people)))
+        self._set_faults(breaches)
+        self.endResetModel()
+
+    def refresh(self, assignments: list[Assignment], breaches: list[Breach], people: set[str]) -> None:
+        """Recompute the rows of ``people`` after an edit, and every cell's breach marks."""
+        touched = {n for n in people if n in self._row_of}
+        for number in touched:
+            row = self._row_of[number]
+            self._cells[row] = [("", "")] * len(self.days)
+            self._hours[row] = 0.0
+        self._fill(self._by_person(assignments, touched))
+        old = set(self._faults)
+        self._set_faults(breaches)
+        rows = {self._row_of[n] for n in touched} | {
+            self._row_of[n] for n, _ in old ^ set(self._faults) if n in self._row_of
+        }
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def _by_person(self, assignments: list[Assignment], people: set[str]) -> dict[str, list[Assignment]]:
+        out: dict[str, list[Assignment]] = defaultdict(list)
+        for a in assignments:
+            if a.service_number in people:
+                out[a.service_number].append(a)
+        return out
+
+    def _fill(self, by_person: dict[str, list[Assignment]]) -> None:
+        assert self.problem is not None
+        places = self.problem.travel.locations
+        first = self.days[0] if self.days else date.min
+        for number, items in by_person.items():
+            row = self._row_of[number]
+            cells = self._cells[row]
+            for a in sorted(items, key=lambda x: x.shift_key):
+                shift = self.problem.operation.shift(a.shift_key)
+                col = (shift.day - first).days
+                site = places.get(shift.site)
+                text = f"{shift.site} {shift.label}".strip()
+                previous = cells[col][0]
+                cells[col] = (f"{previous} + {text}" if previous else text, (site.city or "") if site else "")
+                self._hours[row] += shift.minutes / 60
+
+    def _set_faults(self, breaches: list[Breach]) -> None:
+        self._faults = defaultdict(list)
+        for b in breaches:
+            if b.service_number and b.day:
+                self._faults[(b.service_number, b.day)].append(b.message)
+
+    # -- lookups for the views -----------------------------------------------------------------
+
+    def service_number(self, row: int) -> str:
+        return self._people[row]
+
+    def row_of(self, service_number: str) -> int | None:
+        return self._row_of.get(service_number)
+
+    def day(self, column: int) -> date | None:
+        """The day of a column, None for the fixed columns."""
+        k = column - len(FIXED_COLUMNS)
+        return self.days[k] if 0 <= k < len(self.days) else None
+
+    def column_of(self, day: date) -> int:
+        return len(FIXED_COLUMNS) + (day - self.days[0]).days
+
+    # -- Qt model interface ---------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.days)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        day = self.day(section)
+        return FIXED_COLUMNS[section] if day is None else f"{day:%a}\n{day:%d %b}"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.problem is None:
+            return None
+        row, column = index.row(), index.column()
+        day = self.day(column)
+        if day is None:
+            return self._fixed(row, column, role)
+        text, city = self._cells[row][column - len(FIXED_COLUMNS)]
+        faults = self._faults.get((self._people[row], day))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if faults:
+                return QBrush(SHORT)
+            return QBrush(self._colours[city]) if city in self._colours else None
+        if role == Qt.ItemDataRole.ToolTipRole and faults:
+            return "\n".join(faults)
+        if role == Qt.ItemDataRole.FontRole and faults:
+            return self._bold
+        if role == SEARCH_ROLE:
+            return self._search[row]
+        return None
+
+    def _fixed(self, row: int, column: int, role: int) -> Any:
+        if role == SEARCH_ROLE:
+            return self._search[row]
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        assert self.problem is not None
+        person = self.problem.person(self._people[row])
+        if column == 0:
+            return f"{person.name} ({person.service_number})"
+        if column == 1:
+            return person.rank
+        return round(self._hours[row], 1)  # a number, so that the column sorts as one
