@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deployer.domain.catalogue import Catalogue
+from deployer.domain.catalogue import Catalogue, Skill
+from deployer.domain.errors import DomainError
 from deployer.domain.locations import Location
 from deployer.domain.staff import StaffMember
 from deployer.store.database import Database
@@ -29,3 +30,28 @@ def load_register(db: Database) -> RegisterSnapshot:
             locations={loc.code: loc for loc in uow.locations.all()},
             operations=uow.operations.names(),
         )
+
+
+def save_person(db: Database, member: StaffMember, *, new: bool) -> None:
+    """Add a person (``new``) or change one, in one transaction with its audit entry.
+
+    A new person whose service number is taken, or a changed one who is no longer in the
+    register, is refused rather than silently merged.
+    """
+    with db.unit_of_work() as uow:
+        exists = uow.staff.get(member.service_number) is not None
+        if new and exists:
+            raise DomainError(
+                f"staff {member.service_number}", "service number", "is already in the register"
+            )
+        if not new and not exists:
+            raise DomainError(
+                f"staff {member.service_number}", "service number", "is no longer in the register"
+            )
+        uow.staff.save(member)
+
+
+def save_skills(db: Database, skills: list[Skill]) -> None:
+    """Add new skills and change existing ones (by code), in one transaction."""
+    with db.unit_of_work() as uow:
+        uow.catalogue.save_skills(skills)

@@ -12,14 +12,10 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QTableView,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from deployer.services.exports import list_plans
@@ -31,11 +27,10 @@ from deployer.ui.export_dialog import ExportDialog
 from deployer.ui.import_dialog import ImportDialog
 from deployer.ui.plans_panel import PlansPanel
 from deployer.ui.problems_dock import ProblemsDock
+from deployer.ui.register_panel import RegisterPanel
 from deployer.ui.review_window import ReviewWindow
 from deployer.ui.roster_workspace import RosterWorkspace
 from deployer.ui.solve_panel import SolveOutcome, SolvePanel
-from deployer.ui.staff_filter import StaffFilterProxy
-from deployer.ui.staff_model import StaffTableModel
 from deployer.ui.workers import Worker, start
 
 
@@ -52,28 +47,15 @@ class MainWindow(QMainWindow):
         self._workers: set[Worker] = set()
         self._reviews: list[ReviewWindow] = []
 
-        self.staff_model = StaffTableModel(self)
-        self.staff_proxy = StaffFilterProxy(self)
-        self.staff_proxy.setSourceModel(self.staff_model)
-        self.search = QLineEdit(placeholderText="Search staff: name, service number, rank, station, skill…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.staff_proxy.set_search)
-        self.staff_table = QTableView()
-        self.staff_table.setModel(self.staff_proxy)
-        self.staff_table.setSortingEnabled(True)
-        self.staff_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.staff_table.verticalHeader().setVisible(False)
-        self.staff_table.horizontalHeader().setStretchLastSection(True)
-
-        register = QWidget()
-        layout = QVBoxLayout(register)
-        layout.addWidget(self.search)
-        layout.addWidget(self.staff_table)
+        self.register = RegisterPanel(db, self)
+        self.register.changed.connect(self._register_changed)
+        self.staff_model, self.staff_proxy = self.register.model, self.register.proxy
+        self.search, self.staff_table = self.register.search, self.register.table
 
         self.operations = QListWidget()
         self.workspace = RosterWorkspace(db, self)
         self.tabs = QTabWidget()
-        self.tabs.addTab(register, "Staff register")
+        self.tabs.addTab(self.register, "Staff register")
         self.tabs.addTab(self.operations, "Operations")
         self.tabs.addTab(self.workspace, "Roster")
         self.plans = PlansPanel(db, self)
@@ -214,9 +196,7 @@ class MainWindow(QMainWindow):
         start(worker)
 
     def _show_register(self, snapshot: RegisterSnapshot) -> None:
-        self.staff_model.set_register(snapshot.staff, snapshot.catalogue, snapshot.locations)
-        self.staff_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.staff_table.resizeColumnsToContents()
+        self.register.set_snapshot(snapshot)
         self.operations.clear()
         self.operations.addItems(snapshot.operations)
         self._operation_names = snapshot.operations
@@ -229,6 +209,10 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Critical, "Deployer", message, parent=self)
         box.setDetailedText(details)
         box.open()
+
+    def _register_changed(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+        self.reload()
 
     def _operation_chosen(self, operation: str) -> None:
         ws = self.workspace.workspace

@@ -29,6 +29,7 @@ class StaffTableModel(QAbstractTableModel):
         self._stations: dict[str, Location] = {}
         self._search: list[str] = []
         self.today = date.today()
+        self.expiry_days = EXPIRY_WARNING_DAYS
 
     def set_register(
         self, staff: list[StaffMember], catalogue: Catalogue, stations: dict[str, Location]
@@ -40,6 +41,12 @@ class StaffTableModel(QAbstractTableModel):
         self._stations = stations
         self._search = [self._search_text(m) for m in staff]
         self.endResetModel()
+
+    def set_expiry_days(self, days: int) -> None:
+        """Highlight certifications expiring within ``days`` from today."""
+        if days != self.expiry_days:
+            self.expiry_days = days
+            self.dataChanged.emit(self.index(0, 6), self.index(self.rowCount() - 1, 6))
 
     def person(self, row: int) -> StaffMember:
         """The person shown on ``row``."""
@@ -92,7 +99,7 @@ class StaffTableModel(QAbstractTableModel):
         return min(expiries).isoformat() if expiries else ""
 
     def _expiring(self, person: StaffMember) -> bool:
-        limit = self.today + timedelta(days=EXPIRY_WARNING_DAYS)
+        limit = self.today + timedelta(days=self.expiry_days)
         return any(q.expires and q.expires <= limit for q in person.qualifications)
 
     def _skill_line(self, q: Any) -> str:

@@ -43,6 +43,22 @@ class CatalogueRepository:
                 self.audit.record("add", kind, f"{len(items)} codes", after=items)
             self._ids.pop(row_type, None)
 
+    def save_skills(self, skills: list[Skill]) -> None:
+        """Insert new skills and update existing ones by code (codes are kept: records use them)."""
+        existing = {r.code: r for r in self.session.scalars(select(SkillRow))}
+        before = self.load().skills
+        for skill in skills:
+            row = existing.get(skill.code)
+            if row is None:
+                self.session.add(SkillRow(**_row_values(skill)))
+                self.audit.record("add", "skill", skill.code, after=skill)
+            elif before[skill.code] != skill:
+                for key, value in _row_values(skill).items():
+                    setattr(row, key, value)
+                self.audit.record("change", "skill", skill.code, before[skill.code], skill)
+        self.session.flush()
+        self._ids.pop(SkillRow, None)
+
     def load(self) -> Catalogue:
         """The whole catalogue."""
         agencies = [

@@ -1,0 +1,210 @@
+"""Editing one person: details, employment limits, skills with level and expiry, leave."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deployer.domain.catalogue import Catalogue
+from deployer.domain.errors import DomainError
+from deployer.domain.locations import Location, LocationKind
+from deployer.domain.staff import Absence, AbsenceKind, EmploymentLimits, Qualification, StaffMember
+from deployer.services.register import save_person
+from deployer.store.database import Database
+from deployer.ui.rows_model import EditableRowsModel
+
+ERROR_STYLE = "color:#b00020;font-weight:bold;"
+
+
+class FieldError(ValueError):
+    """A value the user typed that cannot be read; the message names the field and row."""
+
+
+def _day(text: str, where: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(f"{where}: '{text}' is not a date (write it as YYYY-MM-DD)") from None
+
+
+def editable_table(model: EditableRowsModel, title: str) -> QGroupBox:
+    box = QGroupBox(title)
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    add, remove = QPushButton("Add"), QPushButton("Remove")
+    add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
+    remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
+    buttons = QHBoxLayout()
+    buttons.addWidget(add)
+    buttons.addWidget(remove)
+    buttons.addStretch()
+    layout = QVBoxLayout(box)
+    layout.addWidget(view)
+    layout.addLayout(buttons)
+    return box
+
+
+class PersonDialog(QDialog):
+    """Add a person (``person`` None) or change one; nothing is saved until every field reads."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        locations: dict[str, Location],
+        person: StaffMember | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.catalogue, self.person = db, catalogue, person
+        self.setWindowTitle(f"Edit {person.name}" if person else "New person")
+        self.service_number = QLineEdit(person.service_number if person else "")
+        self.service_number.setReadOnly(person is not None)
+        self.given_name = QLineEdit(person.given_name if person else "")
+        self.family_name = QLineEdit(person.family_name if person else "")
+        self.rank = QComboBox()
+        for rank in catalogue.ranks.values():
+            self.rank.addItem(f"{rank.code} — {rank.title}", rank.code)
+        self.agency = QComboBox()
+        for agency in catalogue.agencies.values():
+            self.agency.addItem(f"{agency.code} — {agency.name}", agency.code)
+        self.station = QComboBox()
+        for loc in sorted(locations.values(), key=lambda loc: loc.name):
+            if loc.kind == LocationKind.STATION:
+                self.station.addItem(f"{loc.name} ({loc.code})", loc.code)
+        limits = person.limits if person else EmploymentLimits()
+        self.contracted = QDoubleSpinBox(minimum=0, maximum=80, decimals=1, suffix=" h/week")
+        self.contracted.setValue(limits.contracted_minutes_per_week / 60)
+        self.max_week = QSpinBox(minimum=0, maximum=120, suffix=" h")
+        self.max_week.setSpecialValueText("policy limit")
+        self.max_week.setValue((limits.max_minutes_per_week or 0) // 60)
+        self.deploy_away = QCheckBox("May be deployed away from home (lodging)")
+        self.deploy_away.setChecked(limits.can_deploy_away)
+        if person:
+            for box, code in (
+                (self.rank, person.rank),
+                (self.agency, person.agency),
+                (self.station, person.home_station),
+            ):
+                box.setCurrentIndex(box.findData(code))
+
+        self.skills = EditableRowsModel(["Skill", "Level", "Expires (YYYY-MM-DD)"], self)
+        self.skills.set_rows(
+            [
+                (q.skill, str(q.level), q.expires.isoformat() if q.expires else "")
+                for q in (person.qualifications if person else ())
+            ]
+        )
+        self.leave = EditableRowsModel(["First day", "Last day", "Kind", "Note"], self)
+        self.leave.set_rows(
+            [
+                (a.first_day.isoformat(), a.last_day.isoformat(), str(a.kind), a.note)
+                for a in (person.absences if person else ())
+            ]
+        )
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("Service number", self.service_number)
+        form.addRow("Given name", self.given_name)
+        form.addRow("Family name", self.family_name)
+        form.addRow("Rank", self.rank)
+        form.addRow("Agency", self.agency)
+        form.addRow("Home station", self.station)
+        form.addRow("Contracted hours", self.contracted)
+        form.addRow("Most hours a week", self.max_week)
+        form.addRow("", self.deploy_away)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(editable_table(self.skills, "Skills and certifications"))
+        layout.addWidget(
+            editable_table(
+                self.leave, f"Leave and unavailability ({', '.join(k.value for k in AbsenceKind)})"
+            )
+        )
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(620, 720)
+
+    def member(self) -> StaffMember:
+        """The person as the fields now say; FieldError or DomainError names what is wrong."""
+        qualifications = []
+        for i, (code, level, expires) in enumerate(self.skills.rows, start=1):
+            where = f"Skills row {i}"
+            if code not in self.catalogue.skills:
+                raise FieldError(f"{where}: '{code}' is not a skill in the catalogue")
+            if not level.isdigit():
+                raise FieldError(f"{where}: level '{level}' is not a whole number")
+            qualifications.append(Qualification(code, int(level), _day(expires, where)))
+        absences = []
+        for i, (first, last, kind, note) in enumerate(self.leave.rows, start=1):
+            where = f"Leave row {i}"
+            if kind not in {k.value for k in AbsenceKind}:
+                raise FieldError(
+                    f"{where}: kind '{kind}' is not one of {', '.join(k.value for k in AbsenceKind)}"
+                )
+            start, end = _day(first, f"{where} first day"), _day(last, f"{where} last day")
+            if start is None or end is None:
+                raise FieldError(f"{where}: both days are needed")
+            absences.append(Absence(start, end, AbsenceKind(kind), note))
+        base = self.person.limits if self.person else EmploymentLimits()
+        limits = replace(
+            base,
+            contracted_minutes_per_week=round(self.contracted.value() * 60),
+            max_minutes_per_week=self.max_week.value() * 60 or None,
+            can_deploy_away=self.deploy_away.isChecked(),
+        )
+        return StaffMember(
+            service_number=self.service_number.text().strip(),
+            given_name=self.given_name.text().strip(),
+            family_name=self.family_name.text().strip(),
+            rank=self.rank.currentData() or "",
+            agency=self.agency.currentData() or "",
+            home_station=self.station.currentData() or "",
+            qualifications=tuple(qualifications),
+            absences=tuple(absences),
+            limits=limits,
+        )
+
+    def save(self) -> None:
+        """Save and close, or say what is wrong and keep everything typed."""
+        try:
+            member = self.member()
+            save_person(self.db, member, new=self.person is None)
+        except (FieldError, DomainError, ValueError) as error:
+            self.error.setText(str(error))
+            return
+        self.saved.emit(member)
+        self.accept()
