@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
-    QListWidget,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -25,6 +24,8 @@ from deployer.services.workspace import Workspace
 from deployer.store.database import Database
 from deployer.ui.export_dialog import ExportDialog
 from deployer.ui.import_dialog import ImportDialog
+from deployer.ui.locations_panel import LocationsPanel
+from deployer.ui.operation_editor import OperationEditor
 from deployer.ui.plans_panel import PlansPanel
 from deployer.ui.problems_dock import ProblemsDock
 from deployer.ui.register_panel import RegisterPanel
@@ -52,10 +53,14 @@ class MainWindow(QMainWindow):
         self.staff_model, self.staff_proxy = self.register.model, self.register.proxy
         self.search, self.staff_table = self.register.search, self.register.table
 
-        self.operations = QListWidget()
+        self.operations = OperationEditor(db, self)
+        self.operations.saved.connect(lambda name: self._register_changed(f"Saved operation {name}"))
+        self.locations = LocationsPanel(db, self)
+        self.locations.changed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.workspace = RosterWorkspace(db, self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.register, "Staff register")
+        self.tabs.addTab(self.locations, "Locations")
         self.tabs.addTab(self.operations, "Operations")
         self.tabs.addTab(self.workspace, "Roster")
         self.plans = PlansPanel(db, self)
@@ -197,8 +202,8 @@ class MainWindow(QMainWindow):
 
     def _show_register(self, snapshot: RegisterSnapshot) -> None:
         self.register.set_snapshot(snapshot)
-        self.operations.clear()
-        self.operations.addItems(snapshot.operations)
+        self.operations.set_operations(snapshot.operations)
+        self.locations.reload()
         self._operation_names = snapshot.operations
         self.workspace.set_operations(snapshot.operations)
         self.status.setText(f"{len(snapshot.staff):,} staff · {len(snapshot.operations)} operations")

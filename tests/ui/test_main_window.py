@@ -24,7 +24,7 @@ def test_window_shows_the_register_and_operation(qtbot, demo_db: Database) -> No
     with qtbot.waitSignal(window.register_loaded, timeout=10_000):
         window.show()
     assert window.staff_proxy.rowCount() == 400
-    assert window.operations.count() == 1
+    assert window.operations.names.count() == 1
     assert "400 staff" in window.status.text()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from deployer.domain.errors import DomainError
@@ -13,6 +13,7 @@ from deployer.domain.operations import DemandLine, Operation, OperationKind, Shi
 from deployer.domain.policy import FatiguePolicy
 from deployer.store.models import (
     AgencyRow,
+    AssignmentRow,
     DemandLineRow,
     DemandSkillRow,
     LocationRow,
@@ -114,14 +115,66 @@ class OperationRepository:
         existing = self.shift_ids(id_)
         kept = [s for s in operation.shifts if s.key in existing]
         if kept:
-            self.session.execute(
-                delete(DemandLineRow).where(DemandLineRow.shift_id.in_([existing[s.key] for s in kept]))
-            )
+            self._delete_demand([existing[s.key] for s in kept])
             self._add_demand(id_, kept)
         self._add_shifts(
             id_, replace(operation, shifts=tuple(s for s in operation.shifts if s.key not in existing))
         )
         self.session.flush()
+
+    def save(self, operation: Operation) -> None:
+        """Make a stored operation what ``operation`` says: details, dates, places, policy, shifts, demand.
+
+        A shift that a plan still uses cannot go: the error names it (remove it from the plans,
+        or keep the day, site and template that make it).
+        """
+        id_ = self.id_of(operation.name)
+        before = self.get(operation.name)
+        row = self.session.get_one(OperationRow, id_)
+        row.kind = operation.kind.value
+        row.first_day, row.last_day = operation.first_day, operation.last_day
+        row.timezone, row.description = operation.timezone, operation.description
+        row.policy_id = self.save_policy(operation.policy)
+        existing = self.shift_ids(id_)
+        wanted = {s.key for s in operation.shifts}
+        gone = [key for key in existing if key not in wanted]
+        used = self.session.scalars(
+            select(ShiftRow.key)
+            .join(AssignmentRow, AssignmentRow.shift_id == ShiftRow.id)
+            .where(ShiftRow.id.in_([existing[k] for k in gone]))
+            .limit(1)
+        ).first()
+        if used is not None:
+            raise DomainError(
+                f"operation {operation.name!r}", f"shift {used}", "is used by a plan and cannot be removed"
+            )
+        if gone:
+            ids = [existing[k] for k in gone]
+            self._delete_demand(ids)
+            self.session.execute(delete(ShiftRow).where(ShiftRow.id.in_(ids)))
+        self.session.execute(delete(OperationSiteRow).where(OperationSiteRow.operation_id == id_))
+        self._add_places(id_, operation, [])
+        kept = [s for s in operation.shifts if s.key in existing]
+        if kept:
+            for shift in kept:
+                self.session.execute(
+                    update(ShiftRow)
+                    .where(ShiftRow.id == existing[shift.key])
+                    .values(starts_at=shift.start, ends_at=shift.end, label=shift.label)
+                )
+            self._delete_demand([existing[s.key] for s in kept])
+            self._add_demand(id_, kept)
+        self._add_shifts(
+            id_, replace(operation, shifts=tuple(s for s in operation.shifts if s.key not in existing))
+        )
+        self.session.flush()
+        self.audit.record("change", "operation", operation.name, before, operation)
+
+    def _delete_demand(self, shift_ids: list[int]) -> None:
+        """Delete the demand lines (and their skills) of the shifts with these ids."""
+        lines = select(DemandLineRow.id).where(DemandLineRow.shift_id.in_(shift_ids))
+        self.session.execute(delete(DemandSkillRow).where(DemandSkillRow.line_id.in_(lines)))
+        self.session.execute(delete(DemandLineRow).where(DemandLineRow.shift_id.in_(shift_ids)))
 
     def _add_places(self, operation_id: int, operation: Operation, known: list[str]) -> None:
         """Link the operation's cities and sites not yet in ``known`` (codes), after those."""
