@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from deployer.domain.clock import add_minutes, minutes_between
@@ -209,7 +210,8 @@ class Operation:
 
     def shift(self, key: str) -> Shift:
         """The shift with ``key``; KeyError when absent."""
-        for shift in self.shifts:
-            if shift.key == key:
-                return shift
-        raise KeyError(key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, Shift]:
+        return {s.key: s for s in self.shifts}

@@ -28,9 +28,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+#: How often a Python thread holding the GIL hands it over, in seconds (Python's default: 0.005).
+#: Painting calls into Python once per cell; with a background worker busy in Python each call
+#: can wait a whole interval, so a shorter one keeps the GUI smooth while the solver works.
+GIL_SWITCH_SECONDS = 0.001
+
+
+def responsive_threads() -> None:
+    """Let the GUI thread get the GIL back quickly from background workers."""
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the main window on the chosen database; returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    responsive_threads()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Deployer")
     app.setApplicationName("Deployer")

@@ -13,7 +13,6 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.validator import Breach
 from deployer.ui.city_colours import SHORT, city_colours
-from deployer.ui.staff_model import SEARCH_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 FIXED_COLUMNS = ("Person", "Rank", "Hours")
@@ -36,7 +35,10 @@ class RosterGridModel(QAbstractTableModel):
         """Per row, per day: (text, city) of the day's shifts."""
         self._hours: list[float] = []
         self._faults: dict[tuple[str, date], list[str]] = {}
+        self._shift_cell: dict[str, tuple[int, str, str, float]] = {}
         self._search: list[str] = []
+        self.generation = 0
+        """Bumped on every reset, so that filters know their row numbers are stale."""
         self._colours: dict[str, QColor] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -56,11 +58,41 @@ class RosterGridModel(QAbstractTableModel):
         self._search = [
             " " + f"{p.service_number} {p.given_name} {p.family_name} {p.rank}".casefold() for p in people
         ]
+        self._shift_cell = self._shift_cells(problem)
         self._cells = [[("", "")] * len(self.days) for _ in people]
         self._hours = [0.0] * len(people)
         self._fill(self._by_person(assignments, set(self._people)))
         self._set_faults(breaches)
+        self.generation += 1
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort people by name, rank, hours or a day's cell (a Python sort: fast at 4,000 rows)."""
+        if self.problem is None:
+            return
+        keys: list[Any]
+        if column == 0:
+            people = [self.problem.person(n) for n in self._people]
+            keys = [(p.family_name, p.given_name, p.service_number) for p in people]
+        elif column == 1:
+            keys = [self.problem.person(n).rank for n in self._people]
+        elif column == 2:
+            keys = self._hours
+        else:
+            keys = [cells[column - len(FIXED_COLUMNS)][0] for cells in self._cells]
+        order_ = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.beginResetModel()
+        self._people = [self._people[i] for i in order_]
+        self._cells = [self._cells[i] for i in order_]
+        self._hours = [self._hours[i] for i in order_]
+        self._search = [self._search[i] for i in order_]
+        self._row_of = {n: i for i, n in enumerate(self._people)}
+        self.generation += 1
+        self.endResetModel()
+
+    def search_text(self, row: int) -> str:
+        """What the search box matches on row ``row``."""
+        return self._search[row]
 
     def refresh(self, assignments: list[Assignment], breaches: list[Breach], people: set[str]) -> None:
         """Recompute the rows of ``people`` after an edit, and every cell's breach marks."""
@@ -86,20 +118,30 @@ class RosterGridModel(QAbstractTableModel):
         return out
 
     def _fill(self, by_person: dict[str, list[Assignment]]) -> None:
-        assert self.problem is not None
-        places = self.problem.travel.locations
-        first = self.days[0] if self.days else date.min
         for number, items in by_person.items():
             row = self._row_of[number]
             cells = self._cells[row]
             for a in sorted(items, key=lambda x: x.shift_key):
-                shift = self.problem.operation.shift(a.shift_key)
-                col = (shift.day - first).days
-                site = places.get(shift.site)
-                text = f"{shift.site} {shift.label}".strip()
+                col, text, city, hours = self._shift_cell[a.shift_key]
                 previous = cells[col][0]
-                cells[col] = (f"{previous} + {text}" if previous else text, (site.city or "") if site else "")
-                self._hours[row] += shift.minutes / 60
+                cells[col] = (f"{previous} + {text}" if previous else text, city)
+                self._hours[row] += hours
+
+    def _shift_cells(self, problem: RosterProblem) -> dict[str, tuple[int, str, str, float]]:
+        """(column, text, city, hours) of every shift, worked out once per roster."""
+        places = problem.travel.locations
+        first = problem.operation.first_day
+        out = {}
+        for shift in problem.operation.shifts:
+            site = places.get(shift.site)
+            city = (site.city or "") if site else ""
+            out[shift.key] = (
+                (shift.day - first).days,
+                f"{shift.site} {shift.label}".strip(),
+                city,
+                shift.minutes / 60,
+            )
+        return out
 
     def _set_faults(self, breaches: list[Breach]) -> None:
         self._faults = defaultdict(list)
@@ -158,13 +200,9 @@ class RosterGridModel(QAbstractTableModel):
             return "\n".join(faults)
         if role == Qt.ItemDataRole.FontRole and faults:
             return self._bold
-        if role == SEARCH_ROLE:
-            return self._search[row]
         return None
 
     def _fixed(self, row: int, column: int, role: int) -> Any:
-        if role == SEARCH_ROLE:
-            return self._search[row]
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         assert self.problem is not None

@@ -127,6 +127,8 @@ class RosterWorkspace(QWidget):
         self.views.addTab(splitter, "Roster")
         self.views.addTab(self.coverage, "Coverage")
         self.views.addTab(self.charts, "Charts")
+        self._figures_stale = True
+        self.views.currentChanged.connect(self._view_changed)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Operation"))
@@ -381,10 +383,18 @@ class RosterWorkspace(QWidget):
             ws.problem.operation.days, items, city_colours(list(ws.problem.operation.cities))
         )
 
+    def _view_changed(self) -> None:
+        if self._figures_stale:
+            self._refresh_figures()
+
     def _refresh_figures(self) -> None:
+        """Recompute the charts' figures in the background, only while the charts are in view
+        (on a Games-sized roster they take a second of Python that would slow the grid)."""
         ws = self.workspace
-        if ws is None:
+        self._figures_stale = True
+        if ws is None or self.views.currentWidget() is not self.charts:
             return
+        self._figures_stale = False
         worker = Worker(lambda report, cancelled: ws.figures())
         worker.signals.returned.connect(self._show_figures)
         worker.signals.finished.connect(lambda: self._workers.discard(worker))

@@ -167,6 +167,7 @@ def test_coverage_view_and_charts_follow_the_plan(qtbot, window: MainWindow) -> 
     assert model.rowCount() == SIZE.sites and model.columnCount() == SIZE.days * 3
     texts = [model.index(r, c).data() for r in range(model.rowCount()) for c in range(model.columnCount())]
     assert all(t is None or t.startswith("0/") for t in texts), "an empty plan fills nothing"
+    window.workspace.views.setCurrentWidget(window.workspace.charts)
     qtbot.waitUntil(lambda: window.workspace.charts.cover.chart().series() != [], timeout=10_000)
     lines = sum(1 for s in window.workspace.workspace.problem.operation.shifts for d in s.demand if d.count)
     assert window.problems.counts.text() == f"0 errors · 0 warnings · {lines} shortfalls"

@@ -205,10 +205,11 @@ class StaffRepository:
             self.session.execute(insert(AbsenceRow), a_rows)
 
     def _load(self, where: Any) -> list[StaffMember]:
-        query = select(StaffRow).order_by(StaffRow.service_number)
+        # Plain rows, not ORM objects: building 100,000 ORM objects takes seconds at 25,000 staff.
+        query = select(*StaffRow.__table__.c).order_by(StaffRow.service_number)
         if where is not None:
             query = query.where(where)
-        rows = self.session.scalars(query).all()
+        rows = self.session.execute(query).all()
         if not rows:
             return []
         ranks = self.catalogue.codes(RankRow)
@@ -217,15 +218,15 @@ class StaffRepository:
         stations = {id_: code for code, id_ in self.locations.ids().items()}
         wanted = [row.id for row in rows] if where is not None else None
         qualifications: dict[int, list[Qualification]] = defaultdict(list)
-        q_query = select(QualificationRow).order_by(QualificationRow.id)
-        a_query = select(AbsenceRow).order_by(AbsenceRow.first_day)
+        q_query = select(*QualificationRow.__table__.c).order_by(QualificationRow.id)
+        a_query = select(*AbsenceRow.__table__.c).order_by(AbsenceRow.first_day)
         if wanted is not None:
             q_query = q_query.where(QualificationRow.staff_id.in_(wanted))
             a_query = a_query.where(AbsenceRow.staff_id.in_(wanted))
-        for q in self.session.scalars(q_query):
+        for q in self.session.execute(q_query):
             qualifications[q.staff_id].append(Qualification(skills[q.skill_id], q.level, q.expires_on))
         absences: dict[int, list[Absence]] = defaultdict(list)
-        for a in self.session.scalars(a_query):
+        for a in self.session.execute(a_query):
             absences[a.staff_id].append(Absence(a.first_day, a.last_day, AbsenceKind(a.kind), a.note))
         return [
             StaffMember(
