@@ -72,11 +72,15 @@ def bench_roster(app: QApplication, folder: Path, staff: int, days: int, limit: 
     db = Database(f"sqlite:///{folder / 'roster.sqlite'}")
     demo.load(db, size)
     gaps: list[float] = []
+    worst_at = [0.0]
     last = [time.perf_counter()]
 
     def tick() -> None:
         now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
+        gap = (now - last[0]) * 1000
+        if not gaps or gap > max(gaps):
+            worst_at[0] = now - started
+        gaps.append(gap)
         last[0] = now
 
     probe = QTimer(interval=10)
@@ -103,11 +107,13 @@ def bench_roster(app: QApplication, folder: Path, staff: int, days: int, limit: 
         time.sleep(0.001)
     probe.stop()
     solve_wall = time.perf_counter() - started
+    search_seconds = outcome[0].solved.result.wall_seconds
     gaps.sort()
     print(
         f"solve     {staff:,} staff x {days} days, {solve_wall:.0f} s incl. saving and checking: event loop "
         f"waits median {statistics.median(gaps):.0f} ms, p99 {gaps[int(len(gaps) * 0.99)]:.0f} ms, "
-        f"worst {gaps[-1]:.0f} ms over {len(gaps):,} ticks"
+        f"worst {gaps[-1]:.0f} ms at {worst_at[0]:.1f} s over {len(gaps):,} ticks (the search itself ended "
+        f"at {search_seconds:.1f} s; then the plan is saved, checked and shown)"
     )
     plan_id = outcome[0].solved.plan_id
     window.close()

@@ -90,9 +90,9 @@ class RosterGridModel(QAbstractTableModel):
         self.generation += 1
         self.endResetModel()
 
-    def search_text(self, row: int) -> str:
-        """What the search box matches on row ``row``."""
-        return self._search[row]
+    def search_texts(self) -> list[str]:
+        """What the search box matches, row by row."""
+        return self._search
 
     def refresh(self, assignments: list[Assignment], breaches: list[Breach], people: set[str]) -> None:
         """Recompute the rows of ``people`` after an edit, and every cell's breach marks."""

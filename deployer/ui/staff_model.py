@@ -19,7 +19,7 @@ EXPIRY_WARNING_DAYS = 30
 
 
 class StaffTableModel(QAbstractTableModel):
-    """One row per person; :meth:`search_text` gives the text a search box matches against."""
+    """One row per person; :meth:`search_texts` gives the texts a search box matches against."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -57,9 +57,9 @@ class StaffTableModel(QAbstractTableModel):
         rows = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
         return [staff[i] for i in rows]
 
-    def search_text(self, row: int) -> str:
-        """What the search box matches on row ``row``."""
-        return self._search[row]
+    def search_texts(self) -> list[str]:
+        """What the search box matches, row by row."""
+        return self._search
 
     def set_expiry_days(self, days: int) -> None:
         """Highlight certifications expiring within ``days`` from today."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from deployer.services import demo
 from deployer.store.database import Database
@@ -41,6 +42,12 @@ def test_typing_in_the_search_box_filters_on_every_word(qtbot, demo_db: Database
         assert window.staff_model.person(source).rank == "SGT"
     qtbot.keyClicks(window.search, " PO")
     assert window.staff_proxy.rowCount() <= sergeants
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)
+    assert window.search.text() == "SGT" and window.staff_proxy.rowCount() == sergeants, (
+        "deleting widens again"
+    )
     window.search.clear()
     assert window.staff_proxy.rowCount() == 400
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMenu
 
+from deployer.domain.demand_edits import set_demand
 from deployer.domain.roster import Plan
 from deployer.domain.validator import hard_breaches
 from deployer.services import demo
+from deployer.services.operations import load_operation, save_operation
 from deployer.services.rostering import check_plan
 from deployer.store.database import Database
 from deployer.ui.city_colours import SHORT
@@ -178,3 +181,20 @@ def test_coverage_view_and_charts_follow_the_plan(qtbot, window: MainWindow) -> 
         if (model.index(r, c).data() or "0/0") != "0/0"
     )
     assert short.data(Qt.ItemDataRole.BackgroundRole).color() == SHORT
+
+
+def test_an_impossible_demand_is_explained_in_the_solve_panel(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    op = load_operation(window.db, SIZE.operation_name)
+    save_operation(
+        window.db, set_demand(op, op.shifts[0].key, [replace(op.shifts[0].demand[0], count=500)]), new=False
+    )
+    panel = window.solve_panel
+    panel.time_limit.setValue(5)
+    panel.hard_cover.setChecked(True)
+    with qtbot.waitSignal(panel.solved, timeout=60_000) as solved:
+        panel.start()
+    result = solved.args[0].solved.result
+    assert any("short" in line for line in result.explanation)
+    assert not panel.explanation.isHidden()
+    text = panel.explanation.toPlainText()
+    assert text.startswith("Why some demand is left unfilled") and "qualified staff can reach it" in text
