@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -87,9 +89,25 @@ def solve(
     params = params or SolveParameters()
     started = time.perf_counter()
     check_problem(problem)
-    if len(problem.staff) * len(problem.operation.shifts) > params.full_model_limit:
-        return _solve_large(problem, params, on_progress, stop, hint, started)
-    return _solve_full(problem, params, on_progress, stop, hint, started)
+    with _long_lived_out_of_gc():
+        if len(problem.staff) * len(problem.operation.shifts) > params.full_model_limit:
+            return _solve_large(problem, params, on_progress, stop, hint, started)
+        return _solve_full(problem, params, on_progress, stop, hint, started)
+
+
+@contextmanager
+def _long_lived_out_of_gc() -> Iterator[None]:
+    """Let the solve keep its long-lived structures out of Python's full collections.
+
+    A full collection walks every live object: with a Games-sized problem, its candidates and
+    model that took 250-470 ms, during which no other thread runs Python (the GUI froze). The
+    solve calls ``gc.freeze()`` once those structures are built; they return to the collector
+    when it ends.
+    """
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _solve_full(
@@ -104,6 +122,7 @@ def _solve_full(
     candidates = Candidates(problem)
     try:
         model = RosterModel(problem, candidates, hard_coverage=params.hard_coverage)
+        gc.freeze()
     except UnpinnableError as error:
         return RosterResult(
             SolveStatus.INFEASIBLE,
@@ -116,6 +135,7 @@ def _solve_full(
     first, unmended = first_roster(
         problem, candidates, hint, started + params.time_limit / 2, stop, params.seed
     )
+    gc.freeze()
     if unmended:
         first = []  # not a valid roster: neither a hint nor a fallback
     first_score = score(problem, first) if first else None
@@ -304,7 +324,9 @@ def _solve_large(
 ) -> RosterResult:
     """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
     cands = Candidates(problem, people=[])
+    gc.freeze()
     roster, _ = first_roster(problem, cands, hint, started + params.time_limit / 2, stop, params.seed)
+    gc.freeze()
     best = score(problem, roster).total
     report = on_progress or (lambda progress: None)
     report(Progress(best, 0.0, time.perf_counter() - started, 0))
