@@ -32,7 +32,7 @@ from deployer.ui.register_panel import RegisterPanel
 from deployer.ui.review_window import ReviewWindow
 from deployer.ui.roster_workspace import RosterWorkspace
 from deployer.ui.solve_panel import SolveOutcome, SolvePanel
-from deployer.ui.workers import Worker, start
+from deployer.ui.workers import Worker, keep_long_lived, start
 
 
 class MainWindow(QMainWindow):
@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
 
     def _show_register(self, snapshot: RegisterSnapshot) -> None:
         self.register.set_snapshot(snapshot)
+        keep_long_lived()
         self.operations.set_operations(snapshot.operations)
         self.locations.reload()
         self._operation_names = snapshot.operations

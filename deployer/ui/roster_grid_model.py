@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
@@ -15,6 +15,15 @@ from deployer.domain.validator import Breach
 from deployer.ui.city_colours import SHORT, city_colours
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+    }
+)
+_SHORT_BRUSH = QBrush(SHORT)
 FIXED_COLUMNS = ("Person", "Rank", "Hours")
 
 
@@ -39,7 +48,7 @@ class RosterGridModel(QAbstractTableModel):
         self._search: list[str] = []
         self.generation = 0
         """Bumped on every reset, so that filters know their row numbers are stale."""
-        self._colours: dict[str, QColor] = {}
+        self._brushes: dict[str, QBrush] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -51,7 +60,7 @@ class RosterGridModel(QAbstractTableModel):
         self.problem = problem
         op = problem.operation
         self.days = op.days
-        self._colours = city_colours(list(op.cities))
+        self._brushes = {city: QBrush(colour) for city, colour in city_colours(list(op.cities)).items()}
         people = sorted(problem.staff, key=lambda p: (p.family_name, p.given_name, p.service_number))
         self._people = [p.service_number for p in people]
         self._row_of = {n: i for i, n in enumerate(self._people)}
@@ -182,20 +191,18 @@ class RosterGridModel(QAbstractTableModel):
         return FIXED_COLUMNS[section] if day is None else f"{day:%a}\n{day:%d %b}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.problem is None:
+        # Painting asks for many roles per cell; answer the unused ones first, and cheaply.
+        if role not in _ROLES or not index.isValid() or self.problem is None:
             return None
-        row, column = index.row(), index.column()
-        day = self.day(column)
-        if day is None:
-            return self._fixed(row, column, role)
-        text, city = self._cells[row][column - len(FIXED_COLUMNS)]
-        faults = self._faults.get((self._people[row], day))
+        row, k = index.row(), index.column() - len(FIXED_COLUMNS)
+        if k < 0:
+            return self._fixed(row, k + len(FIXED_COLUMNS), role)
+        text, city = self._cells[row][k]
         if role == Qt.ItemDataRole.DisplayRole:
             return text
+        faults = self._faults.get((self._people[row], self.days[k])) if self._faults else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            if faults:
-                return QBrush(SHORT)
-            return QBrush(self._colours[city]) if city in self._colours else None
+            return _SHORT_BRUSH if faults else self._brushes.get(city)
         if role == Qt.ItemDataRole.ToolTipRole and faults:
             return "\n".join(faults)
         if role == Qt.ItemDataRole.FontRole and faults:

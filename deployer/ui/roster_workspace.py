@@ -38,7 +38,7 @@ from deployer.ui.coverage_model import CoverageModel
 from deployer.ui.roster_grid_model import FIXED_COLUMNS, RosterGridModel
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.timeline_view import TimelineView
-from deployer.ui.workers import Worker, start
+from deployer.ui.workers import Worker, keep_long_lived, start
 
 EDITABLE = "Draft: every edit is saved as you make it and checked at once."
 FROZEN = "{status}: read only. Use Plans and approval ▸ New version from selected to change it."
@@ -241,6 +241,7 @@ class RosterWorkspace(QWidget):
         )
         self.plan_opened.emit(workspace)
         self.breaches_changed.emit(workspace.breaches)
+        keep_long_lived()
         self._refresh_figures()
 
     # -- editing ------------------------------------------------------------------------------
