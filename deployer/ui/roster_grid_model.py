@@ -27,97 +27,61 @@ _SHORT_BRUSH = QBrush(SHORT)
 FIXED_COLUMNS = ("Person", "Rank", "Hours")
 
 
-class RosterGridModel(QAbstractTableModel):
-    """Rows are people, columns their details then one per day of the operation.
+class RosterGrid:
+    """A roster laid out as people by day: plain Python, so it can be built off the GUI thread.
 
     Cells are precomputed text per person so that painting 4,000 x 29 cells stays cheap;
     :meth:`refresh` recomputes only the people an edit touched.
     """
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.problem: RosterProblem | None = None
-        self.days: list[date] = []
-        self._people: list[str] = []
-        self._row_of: dict[str, int] = {}
-        self._cells: list[list[tuple[str, str]]] = []
-        """Per row, per day: (text, city) of the day's shifts."""
-        self._hours: list[float] = []
-        self._faults: dict[tuple[str, date], list[str]] = {}
-        self._shift_cell: dict[str, tuple[int, str, str, float]] = {}
-        self._search: list[str] = []
-        self.generation = 0
-        """Bumped on every reset, so that filters know their row numbers are stale."""
-        self._brushes: dict[str, QBrush] = {}
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def set_roster(
-        self, problem: RosterProblem, assignments: list[Assignment], breaches: list[Breach]
-    ) -> None:
-        """Show a whole roster (after opening a plan or solving)."""
-        self.beginResetModel()
+    def __init__(self, problem: RosterProblem, assignments: list[Assignment], breaches: list[Breach]) -> None:
         self.problem = problem
-        op = problem.operation
-        self.days = op.days
-        self._brushes = {city: QBrush(colour) for city, colour in city_colours(list(op.cities)).items()}
+        self.days = problem.operation.days
         people = sorted(problem.staff, key=lambda p: (p.family_name, p.given_name, p.service_number))
-        self._people = [p.service_number for p in people]
-        self._row_of = {n: i for i, n in enumerate(self._people)}
-        self._search = [
+        self.people = [p.service_number for p in people]
+        self.row_of = {n: i for i, n in enumerate(self.people)}
+        self.search = [
             " " + f"{p.service_number} {p.given_name} {p.family_name} {p.rank}".casefold() for p in people
         ]
-        self._shift_cell = self._shift_cells(problem)
-        self._cells = [[("", "")] * len(self.days) for _ in people]
-        self._hours = [0.0] * len(people)
-        self._fill(self._by_person(assignments, set(self._people)))
-        self._set_faults(breaches)
-        self.generation += 1
-        self.endResetModel()
+        self.shift_cell = self._shift_cells(problem)
+        self.cells: list[list[tuple[str, str]]] = [[("", "")] * len(self.days) for _ in people]
+        """Per row, per day: (text, city) of the day's shifts."""
+        self.hours = [0.0] * len(people)
+        self.faults: dict[tuple[str, date], list[str]] = {}
+        self._fill(self._by_person(assignments, set(self.people)))
+        self.set_faults(breaches)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort people by name, rank, hours or a day's cell (a Python sort: fast at 4,000 rows)."""
-        if self.problem is None:
-            return
+    def refresh(self, assignments: list[Assignment], breaches: list[Breach], people: set[str]) -> set[int]:
+        """Recompute the rows of ``people`` and every breach mark; returns the rows that changed."""
+        touched = {n for n in people if n in self.row_of}
+        for number in touched:
+            row = self.row_of[number]
+            self.cells[row] = [("", "")] * len(self.days)
+            self.hours[row] = 0.0
+        self._fill(self._by_person(assignments, touched))
+        old = set(self.faults)
+        self.set_faults(breaches)
+        changed = {n for n, _ in old ^ set(self.faults)}
+        return {self.row_of[n] for n in touched | changed if n in self.row_of}
+
+    def sort(self, column: int, descending: bool) -> None:
+        """Order people by name, rank, hours or a day's cell."""
         keys: list[Any]
         if column == 0:
-            people = [self.problem.person(n) for n in self._people]
+            people = [self.problem.person(n) for n in self.people]
             keys = [(p.family_name, p.given_name, p.service_number) for p in people]
         elif column == 1:
-            keys = [self.problem.person(n).rank for n in self._people]
+            keys = [self.problem.person(n).rank for n in self.people]
         elif column == 2:
-            keys = self._hours
+            keys = self.hours
         else:
-            keys = [cells[column - len(FIXED_COLUMNS)][0] for cells in self._cells]
-        order_ = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.beginResetModel()
-        self._people = [self._people[i] for i in order_]
-        self._cells = [self._cells[i] for i in order_]
-        self._hours = [self._hours[i] for i in order_]
-        self._search = [self._search[i] for i in order_]
-        self._row_of = {n: i for i, n in enumerate(self._people)}
-        self.generation += 1
-        self.endResetModel()
-
-    def search_texts(self) -> list[str]:
-        """What the search box matches, row by row."""
-        return self._search
-
-    def refresh(self, assignments: list[Assignment], breaches: list[Breach], people: set[str]) -> None:
-        """Recompute the rows of ``people`` after an edit, and every cell's breach marks."""
-        touched = {n for n in people if n in self._row_of}
-        for number in touched:
-            row = self._row_of[number]
-            self._cells[row] = [("", "")] * len(self.days)
-            self._hours[row] = 0.0
-        self._fill(self._by_person(assignments, touched))
-        old = set(self._faults)
-        self._set_faults(breaches)
-        rows = {self._row_of[n] for n in touched} | {
-            self._row_of[n] for n, _ in old ^ set(self._faults) if n in self._row_of
-        }
-        for row in rows:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+            keys = [cells[column - len(FIXED_COLUMNS)][0] for cells in self.cells]
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+        self.people = [self.people[i] for i in order]
+        self.cells = [self.cells[i] for i in order]
+        self.hours = [self.hours[i] for i in order]
+        self.search = [self.search[i] for i in order]
+        self.row_of = {n: i for i, n in enumerate(self.people)}
 
     def _by_person(self, assignments: list[Assignment], people: set[str]) -> dict[str, list[Assignment]]:
         out: dict[str, list[Assignment]] = defaultdict(list)
@@ -128,15 +92,16 @@ class RosterGridModel(QAbstractTableModel):
 
     def _fill(self, by_person: dict[str, list[Assignment]]) -> None:
         for number, items in by_person.items():
-            row = self._row_of[number]
-            cells = self._cells[row]
+            row = self.row_of[number]
+            cells = self.cells[row]
             for a in sorted(items, key=lambda x: x.shift_key):
-                col, text, city, hours = self._shift_cell[a.shift_key]
+                col, text, city, hours = self.shift_cell[a.shift_key]
                 previous = cells[col][0]
                 cells[col] = (f"{previous} + {text}" if previous else text, city)
-                self._hours[row] += hours
+                self.hours[row] += hours
 
-    def _shift_cells(self, problem: RosterProblem) -> dict[str, tuple[int, str, str, float]]:
+    @staticmethod
+    def _shift_cells(problem: RosterProblem) -> dict[str, tuple[int, str, str, float]]:
         """(column, text, city, hours) of every shift, worked out once per roster."""
         places = problem.travel.locations
         first = problem.operation.first_day
@@ -152,19 +117,77 @@ class RosterGridModel(QAbstractTableModel):
             )
         return out
 
-    def _set_faults(self, breaches: list[Breach]) -> None:
-        self._faults = defaultdict(list)
+    def set_faults(self, breaches: list[Breach]) -> None:
+        faults: dict[tuple[str, date], list[str]] = defaultdict(list)
         for b in breaches:
             if b.service_number and b.day:
-                self._faults[(b.service_number, b.day)].append(b.message)
+                faults[(b.service_number, b.day)].append(b.message)
+        self.faults = faults
+
+
+class RosterGridModel(QAbstractTableModel):
+    """A :class:`RosterGrid` as a table: rows are people, columns their details then the days."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.grid: RosterGrid | None = None
+        self.generation = 0
+        """Bumped on every reset, so that filters know their row numbers are stale."""
+        self._brushes: dict[str, QBrush] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    @property
+    def problem(self) -> RosterProblem | None:
+        return self.grid.problem if self.grid else None
+
+    @property
+    def days(self) -> list[date]:
+        return self.grid.days if self.grid else []
+
+    def set_grid(self, grid: RosterGrid) -> None:
+        """Show a whole roster, laid out beforehand (off the GUI thread for a big one)."""
+        self.beginResetModel()
+        self.grid = grid
+        cities = list(grid.problem.operation.cities)
+        self._brushes = {city: QBrush(colour) for city, colour in city_colours(cities).items()}
+        self.generation += 1
+        self.endResetModel()
+
+    def set_roster(
+        self, problem: RosterProblem, assignments: list[Assignment], breaches: list[Breach]
+    ) -> None:
+        """Lay out and show a whole roster."""
+        self.set_grid(RosterGrid(problem, assignments, breaches))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort people by name, rank, hours or a day's cell (a Python sort: fast at 4,000 rows)."""
+        if self.grid is None:
+            return
+        self.beginResetModel()
+        self.grid.sort(column, order == Qt.SortOrder.DescendingOrder)
+        self.generation += 1
+        self.endResetModel()
+
+    def search_texts(self) -> list[str]:
+        """What the search box matches, row by row."""
+        return self.grid.search if self.grid else []
+
+    def refresh(self, assignments: list[Assignment], breaches: list[Breach], people: set[str]) -> None:
+        """Recompute the rows of ``people`` after an edit, and every cell's breach marks."""
+        if self.grid is None:
+            return
+        for row in self.grid.refresh(assignments, breaches, people):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     # -- lookups for the views -----------------------------------------------------------------
 
     def service_number(self, row: int) -> str:
-        return self._people[row]
+        assert self.grid is not None
+        return self.grid.people[row]
 
     def row_of(self, service_number: str) -> int | None:
-        return self._row_of.get(service_number)
+        return self.grid.row_of.get(service_number) if self.grid else None
 
     def day(self, column: int) -> date | None:
         """The day of a column, None for the fixed columns."""
@@ -177,7 +200,7 @@ class RosterGridModel(QAbstractTableModel):
     # -- Qt model interface ---------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._people)
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.people)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.days)
@@ -192,15 +215,16 @@ class RosterGridModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Painting asks for many roles per cell; answer the unused ones first, and cheaply.
-        if role not in _ROLES or not index.isValid() or self.problem is None:
+        grid = self.grid
+        if role not in _ROLES or not index.isValid() or grid is None:
             return None
         row, k = index.row(), index.column() - len(FIXED_COLUMNS)
         if k < 0:
-            return self._fixed(row, k + len(FIXED_COLUMNS), role)
-        text, city = self._cells[row][k]
+            return self._fixed(grid, row, k + len(FIXED_COLUMNS), role)
+        text, city = grid.cells[row][k]
         if role == Qt.ItemDataRole.DisplayRole:
             return text
-        faults = self._faults.get((self._people[row], self.days[k])) if self._faults else None
+        faults = grid.faults.get((grid.people[row], grid.days[k])) if grid.faults else None
         if role == Qt.ItemDataRole.BackgroundRole:
             return _SHORT_BRUSH if faults else self._brushes.get(city)
         if role == Qt.ItemDataRole.ToolTipRole and faults:
@@ -209,13 +233,12 @@ class RosterGridModel(QAbstractTableModel):
             return self._bold
         return None
 
-    def _fixed(self, row: int, column: int, role: int) -> Any:
+    def _fixed(self, grid: RosterGrid, row: int, column: int, role: int) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        assert self.problem is not None
-        person = self.problem.person(self._people[row])
+        person = grid.problem.person(grid.people[row])
         if column == 0:
             return f"{person.name} ({person.service_number})"
         if column == 1:
             return person.rank
-        return round(self._hours[row], 1)  # a number, so that the column sorts as one
+        return round(grid.hours[row], 1)  # a number, so that the column sorts as one

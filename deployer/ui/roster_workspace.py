@@ -35,7 +35,7 @@ from deployer.store.repositories.plans import PlanSummary
 from deployer.ui.charts_view import ChartsView
 from deployer.ui.city_colours import city_colours
 from deployer.ui.coverage_model import CoverageModel
-from deployer.ui.roster_grid_model import FIXED_COLUMNS, RosterGridModel
+from deployer.ui.roster_grid_model import FIXED_COLUMNS, RosterGrid, RosterGridModel
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.timeline_view import TimelineView
 from deployer.ui.workers import Worker, keep_long_lived, start
@@ -183,20 +183,33 @@ class RosterWorkspace(QWidget):
 
     def open_plan(self, plan_id: int) -> Worker:
         """Load and check a plan in the background, then show it."""
-        self.state.setText("Opening the plan and checking it…")
-        worker = Worker(lambda report, cancelled: Workspace.open(self.db, plan_id))
-        worker.signals.returned.connect(self._show)
+        return self._lay_out(lambda: Workspace.open(self.db, plan_id), "Opening the plan and checking it…")
+
+    def show_workspace(self, workspace: Workspace) -> Worker:
+        """Show an already opened plan (after a solve); the plan list is read again."""
+        return self._lay_out(lambda: workspace, "Laying out the new roster…", keep=True)
+
+    def _lay_out(self, load: Any, text: str, keep: bool = False) -> Worker:
+        """Load a plan and lay it out as a grid off the GUI thread, then show both."""
+        self.state.setText(text)
+
+        def task(report: Any, cancelled: Any) -> tuple[Workspace, RosterGrid]:
+            workspace = load()
+            return workspace, RosterGrid(workspace.problem, workspace.assignments, workspace.breaches)
+
+        def shown(result: tuple[Workspace, RosterGrid]) -> None:
+            self._show(*result)
+            if keep:
+                self._operation_chosen_keep(result[0])
+
+        worker = Worker(task)
+        worker.signals.returned.connect(shown)
         worker.signals.errored.connect(
             lambda message, details: self.state.setText(f"Could not open: {message}")
         )
         worker.signals.finished.connect(lambda: self._workers.discard(worker))
         self._workers.add(worker)
         return start(worker)
-
-    def show_workspace(self, workspace: Workspace) -> None:
-        """Show an already opened plan (after a solve); the plan list is read again."""
-        self._show(workspace)
-        self._operation_chosen_keep(workspace)
 
     def _operation_chosen_keep(self, workspace: Workspace) -> None:
         self.operation_box.blockSignals(True)
@@ -208,7 +221,7 @@ class RosterWorkspace(QWidget):
             self.plan_box.addItem(f"v{p.version} · {p.status} · {p.assignments:,} assignments", p.id)
         self.plan_box.setCurrentIndex(self.plan_box.findData(workspace.plan_id))
 
-    def _show(self, workspace: Workspace | None) -> None:
+    def _show(self, workspace: Workspace | None, grid: RosterGrid | None = None) -> None:
         self.workspace = workspace
         self.undo_stack.clear()
         if workspace is None:
@@ -217,7 +230,7 @@ class RosterWorkspace(QWidget):
             self.breaches_changed.emit([])
             return
         problem, assignments = workspace.problem, workspace.assignments
-        self.grid_model.set_roster(problem, assignments, workspace.breaches)
+        self.grid_model.set_grid(grid or RosterGrid(problem, assignments, workspace.breaches))
         self.coverage_model.set_roster(problem, assignments)
         self.grid.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.grid.horizontalHeader().resizeSection(0, 220)
