@@ -34,12 +34,14 @@ def main(out: Path) -> int:
     window.show()
     window.solve_panel.time_limit.setValue(30)
 
-    def solved() -> None:
+    def shown(workspace: object) -> None:
+        if workspace is None or not window.solve_panel.summary.text():
+            return  # not yet the solved plan
         grid = window.workspace.grid
         model = grid.model()
         busy = next(r for r in range(model.rowCount()) if float(model.index(r, 2).data() or 0) >= 80)
-        QTimer.singleShot(3000, lambda: grid.setCurrentIndex(model.index(busy, 6)))
-        QTimer.singleShot(6000, shoot)
+        QTimer.singleShot(1000, lambda: grid.setCurrentIndex(model.index(busy, 6)))
+        QTimer.singleShot(4000, shoot)
 
     def shoot() -> None:
         app.primaryScreen().grabWindow(0).save(str(out))
@@ -47,7 +49,7 @@ def main(out: Path) -> int:
         app.quit()
 
     window.register_loaded.connect(lambda: QTimer.singleShot(1000, window.solve_panel.start))
-    window.solve_panel.solved.connect(lambda outcome: solved())
+    window.workspace.plan_opened.connect(shown)
     code = app.exec()
     db.close()
     return code
