@@ -37,7 +37,8 @@ class CoverageModel(QAbstractTableModel):
         self._colours = city_colours(list(op.cities))
         self._sites = sorted(op.sites, key=lambda s: (self._city(s), s))
         self._shifts = {(s.site, s.day, s.label): s for s in op.shifts}
-        self._slots = sorted({(s.day, s.label) for s in op.shifts}, key=lambda x: (x[0], self._start(x)))
+        starts = {(s.day, s.label): f"{s.start:%H%M}" for s in reversed(op.shifts)}
+        self._slots = sorted(starts, key=lambda slot: (slot[0], starts[slot], slot[1]))
         self._filled = Counter((a.shift_key, a.line) for a in assignments)
         self.endResetModel()
 
@@ -53,10 +54,6 @@ class CoverageModel(QAbstractTableModel):
         assert self.problem is not None
         place = self.problem.travel.locations.get(site)
         return (place.city or "") if place else ""
-
-    def _start(self, slot: tuple[date, str]) -> str:
-        shift = next((s for (_, d, lab), s in self._shifts.items() if (d, lab) == slot), None)
-        return f"{shift.start:%H%M}" if shift else ""
 
     def shift_at(self, index: Index) -> Shift | None:
         """The shift shown in a cell (None where the site has no such shift)."""
