@@ -9,7 +9,7 @@ from deployer.domain.catalogue import Catalogue, Skill
 from deployer.domain.errors import DomainError
 from deployer.services.register import save_skills
 from deployer.store.database import Database
-from deployer.ui.person_dialog import ERROR_STYLE, FieldError, editable_table
+from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table
 from deployer.ui.rows_model import EditableRowsModel
 
 YES = {"yes", "y", "true", "1"}

@@ -36,7 +36,7 @@ from deployer.domain.operations import DemandLine, Operation, OperationKind, Shi
 from deployer.domain.policy import FatiguePolicy
 from deployer.services.operations import OperationContext, load_context, load_operation, save_operation
 from deployer.store.database import Database
-from deployer.ui.person_dialog import ERROR_STYLE, FieldError, editable_table
+from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table
 from deployer.ui.rows_model import EditableRowsModel
 
 #: Shift patterns planners start from.

@@ -13,13 +13,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,13 +26,8 @@ from deployer.domain.locations import Location, LocationKind
 from deployer.domain.staff import Absence, AbsenceKind, EmploymentLimits, Qualification, StaffMember
 from deployer.services.register import save_person
 from deployer.store.database import Database
+from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table
 from deployer.ui.rows_model import EditableRowsModel
-
-ERROR_STYLE = "color:#b00020;font-weight:bold;"
-
-
-class FieldError(ValueError):
-    """A value the user typed that cannot be read; the message names the field and row."""
 
 
 def _day(text: str, where: str) -> date | None:
@@ -46,25 +37,6 @@ def _day(text: str, where: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise FieldError(f"{where}: '{text}' is not a date (write it as YYYY-MM-DD)") from None
-
-
-def editable_table(model: EditableRowsModel, title: str) -> QGroupBox:
-    box = QGroupBox(title)
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    add, remove = QPushButton("Add"), QPushButton("Remove")
-    add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
-    remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
-    buttons = QHBoxLayout()
-    buttons.addWidget(add)
-    buttons.addWidget(remove)
-    buttons.addStretch()
-    layout = QVBoxLayout(box)
-    layout.addWidget(view)
-    layout.addLayout(buttons)
-    return box
 
 
 class PersonDialog(QDialog):

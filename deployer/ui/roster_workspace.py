@@ -169,14 +169,18 @@ class RosterWorkspace(QWidget):
         self._operation_chosen(self.operation_box.currentText())
 
     def _operation_chosen(self, operation: str) -> None:
-        self._plans = [p for p in list_plans(self.db) if p.operation == operation]
-        self.plan_box.clear()
-        for p in self._plans:
-            self.plan_box.addItem(f"v{p.version} · {p.status} · {p.assignments:,} assignments", p.id)
+        self._list_plans(operation)
         if self._plans and (self.workspace is None or self.workspace.plan.operation != operation):
             self.open_plan(self._plans[0].id)
         elif not self._plans:
             self._show(None)
+
+    def _list_plans(self, operation: str) -> None:
+        """Offer the operation's plans, newest first."""
+        self._plans = [p for p in list_plans(self.db) if p.operation == operation]
+        self.plan_box.clear()
+        for p in self._plans:
+            self.plan_box.addItem(f"v{p.version} · {p.status} · {p.assignments:,} assignments", p.id)
 
     def _plan_chosen(self, row: int) -> None:
         self.open_plan(self._plans[row].id)
@@ -215,10 +219,7 @@ class RosterWorkspace(QWidget):
         self.operation_box.blockSignals(True)
         self.operation_box.setCurrentText(workspace.plan.operation)
         self.operation_box.blockSignals(False)
-        self._plans = [p for p in list_plans(self.db) if p.operation == workspace.plan.operation]
-        self.plan_box.clear()
-        for p in self._plans:
-            self.plan_box.addItem(f"v{p.version} · {p.status} · {p.assignments:,} assignments", p.id)
+        self._list_plans(workspace.plan.operation)
         self.plan_box.setCurrentIndex(self.plan_box.findData(workspace.plan_id))
 
     def _show(self, workspace: Workspace | None, grid: RosterGrid | None = None) -> None:

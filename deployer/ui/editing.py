@@ -1,0 +1,32 @@
+"""What the editors share: an editable table with Add and Remove, and how a bad field is reported."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
+
+from deployer.ui.rows_model import EditableRowsModel
+
+ERROR_STYLE = "color:#b00020;font-weight:bold;"
+
+
+class FieldError(ValueError):
+    """A value the user typed that cannot be read; the message names the field and row."""
+
+
+def editable_table(model: EditableRowsModel, title: str) -> QGroupBox:
+    box = QGroupBox(title)
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    add, remove = QPushButton("Add"), QPushButton("Remove")
+    add.clicked.connect(lambda: view.edit(model.index(model.add_row(), 0)))
+    remove.clicked.connect(lambda: model.remove_row(view.currentIndex().row()))
+    buttons = QHBoxLayout()
+    buttons.addWidget(add)
+    buttons.addWidget(remove)
+    buttons.addStretch()
+    layout = QVBoxLayout(box)
+    layout.addWidget(view)
+    layout.addLayout(buttons)
+    return box
