@@ -101,13 +101,17 @@ def _long_lived_out_of_gc() -> Iterator[None]:
 
     A full collection walks every live object: with a Games-sized problem, its candidates and
     model that took 250-470 ms, during which no other thread runs Python (the GUI froze). The
-    solve calls ``gc.freeze()`` once those structures are built; they return to the collector
-    when it ends.
+    solve calls ``gc.freeze()`` once those structures are built. When it ends, one collection
+    frees whatever cycles it left and what is still alive is frozen again: otherwise the
+    collector, whose thresholds were set while most of the heap was frozen, ran a full
+    collection every half second while the plan was saved and checked.
     """
     try:
         yield
     finally:
         gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 def _solve_full(
