@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from deployer.domain.catalogue import Catalogue, Skill
 from deployer.domain.errors import DomainError
 from deployer.services.register import save_skills
 from deployer.store.database import Database
-from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table
+from deployer.ui.editing import FieldError, editable_table, error_label, save_cancel
 from deployer.ui.rows_model import EditableRowsModel
 
 YES = {"yes", "y", "true", "1"}
@@ -35,14 +35,8 @@ class SkillsDialog(QDialog):
                 for s in catalogue.skills.values()
             ]
         )
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(editable_table(self.model, "Skills (add a row for a new skill)"))
         layout.addWidget(self.error)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QTableView, QVBoxLayout
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from deployer.ui.rows_model import EditableRowsModel
 
@@ -30,3 +41,19 @@ def editable_table(model: EditableRowsModel, title: str) -> QGroupBox:
     layout.addWidget(view)
     layout.addLayout(buttons)
     return box
+
+
+def error_label() -> QLabel:
+    """Where an editor says what is wrong (red, wrapping)."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+def save_cancel(dialog: QDialog, save: Callable[[], None]) -> QDialogButtonBox:
+    """Save and Cancel buttons: Save calls ``save`` (which closes the dialog when it worked)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

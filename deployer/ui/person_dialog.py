@@ -10,10 +10,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -26,7 +24,7 @@ from deployer.domain.locations import Location, LocationKind
 from deployer.domain.staff import Absence, AbsenceKind, EmploymentLimits, Qualification, StaffMember
 from deployer.services.register import save_person
 from deployer.store.database import Database
-from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table
+from deployer.ui.editing import FieldError, editable_table, error_label, save_cancel
 from deployer.ui.rows_model import EditableRowsModel
 
 
@@ -99,14 +97,8 @@ class PersonDialog(QDialog):
                 for a in (person.absences if person else ())
             ]
         )
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        buttons = save_cancel(self, self.save)
 
         form = QFormLayout()
         form.addRow("Service number", self.service_number)

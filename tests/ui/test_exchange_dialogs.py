@@ -11,22 +11,14 @@ from PySide6.QtWidgets import QFileDialog
 from deployer.services import demo
 from deployer.services.imports import ImportKind
 from deployer.services.rostering import SolveParameters, solve_operation
-from deployer.store.database import Database
 from deployer.ui.main_window import MainWindow
 
 SIZE = demo.DemoSize(staff=120, days=2, cities=2, sites=2, seed=4)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    db = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    demo.load(db, SIZE)
-    main = MainWindow(db)
-    qtbot.addWidget(main)
-    with qtbot.waitSignal(main.register_loaded, timeout=10_000):
-        main.show()
-    yield main
-    db.close()
+def window(demo_window) -> MainWindow:  # type: ignore[no-untyped-def]
+    return demo_window(SIZE)
 
 
 def test_import_previews_then_saves_and_reloads(

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 
 from deployer.services import demo
 from deployer.services.operations import load_operation
-from deployer.store.database import Database
 from deployer.ui.main_window import MainWindow
 
 SIZE = demo.DemoSize(staff=40, days=4, cities=2, sites=3, seed=9)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    db = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    demo.load(db, SIZE)
-    win = MainWindow(db)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.register_loaded, timeout=10_000):
-        win.show()
-    yield win
-    db.close()
+def window(demo_window) -> MainWindow:  # type: ignore[no-untyped-def]
+    return demo_window(SIZE)
 
 
 def test_demand_is_edited_checked_copied_across_days_and_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from deployer.services import demo
-from deployer.store.database import Database
 from deployer.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    db = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    demo.load(db, demo.DemoSize(staff=300, days=2, cities=2, sites=2, seed=2))
-    win = MainWindow(db)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.register_loaded, timeout=10_000):
-        win.show()
-    yield win
-    db.close()
+def window(demo_window) -> MainWindow:  # type: ignore[no-untyped-def]
+    return demo_window(demo.DemoSize(staff=300, days=2, cities=2, sites=2, seed=2))
 
 
 def _shown(window: MainWindow) -> list:  # type: ignore[type-arg]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -16,7 +15,6 @@ from deployer.domain.validator import hard_breaches
 from deployer.services import demo
 from deployer.services.operations import load_operation, save_operation
 from deployer.services.rostering import check_plan
-from deployer.store.database import Database
 from deployer.ui.city_colours import SHORT
 from deployer.ui.main_window import MainWindow
 from deployer.ui.roster_grid_model import FIXED_COLUMNS
@@ -25,20 +23,8 @@ SIZE = demo.DemoSize(staff=80, days=4, cities=2, sites=3, seed=6)
 
 
 @pytest.fixture
-def demo_db(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
-    db = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    demo.load(db, SIZE)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def window(qtbot, demo_db: Database) -> MainWindow:  # type: ignore[no-untyped-def]
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.register_loaded, timeout=10_000):
-        win.show()
-    return win
+def window(demo_window) -> MainWindow:  # type: ignore[no-untyped-def]
+    return demo_window(SIZE)
 
 
 def _open_empty_plan(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
