@@ -220,6 +220,11 @@ class OperationEditor(QWidget):
         layout.addLayout(left, 1)
         layout.addLayout(right, 4)
 
+    def _say(self, text: str, *, error: bool = False) -> None:
+        """Tell the planner what happened; errors in red."""
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+
     # -- loading ------------------------------------------------------------------------------
 
     def set_operations(self, names: list[str]) -> None:
@@ -247,7 +252,7 @@ class OperationEditor(QWidget):
         blank = Operation("New operation", OperationKind.EMERGENCY, today, today + timedelta(days=6))
         self._show(blank, new=True)
         self.templates.set_rows(list(next(iter(PRESETS.values()))))
-        self.message.setText("Name it, choose dates, cities and sites, apply the templates, then add demand.")
+        self._say("Name it, choose dates, cities and sites, apply the templates, then add demand.")
 
     def _show(self, operation: Operation, *, new: bool) -> None:
         assert self.context is not None
@@ -276,9 +281,7 @@ class OperationEditor(QWidget):
         for name, box in self.policy.items():
             box.setValue(getattr(operation.policy, name))
         self._fill_demand_choices()
-        self.message.setText(
-            f"{operation.name}: {len(operation.shifts):,} shifts, {len(operation.sites)} sites."
-        )
+        self._say(f"{operation.name}: {len(operation.shifts):,} shifts, {len(operation.sites)} sites.")
 
     def _check_item(self, widget: QListWidget, text: str, code: str, checked: bool) -> None:
         item = QListWidgetItem(text, widget)
@@ -335,11 +338,9 @@ class OperationEditor(QWidget):
                 self._checked(self.sites),
             )
         except (FieldError, DomainError, ValueError) as error:
-            self.message.setText(str(error))
-            self.message.setStyleSheet(ERROR_STYLE)
+            self._say(str(error), error=True)
             return False
-        self.message.setStyleSheet("")
-        self.message.setText(f"{len(self.operation.shifts):,} shifts over {len(self.operation.days)} days.")
+        self._say(f"{len(self.operation.shifts):,} shifts over {len(self.operation.days)} days.")
         self._fill_demand_choices()
         return True
 
@@ -395,8 +396,7 @@ class OperationEditor(QWidget):
                     raise FieldError(f"Demand row {i}: shift '{label}' is not one of {', '.join(by_label)}")
                 by_label[label].append(parse_line(row[1:], self.context.catalogue, f"Demand row {i}"))
         except FieldError as error:
-            self.message.setText(str(error))
-            self.message.setStyleSheet(ERROR_STYLE)
+            self._say(str(error), error=True)
             return False
         for s in shifts_on(self.operation, site, day):
             self.operation = set_demand(self.operation, s.key, by_label[s.label])
@@ -410,8 +410,7 @@ class OperationEditor(QWidget):
         sites = self.operation.sites if self.copy_all_sites.isChecked() else (site,)
         first, last = _date(self.copy_from.date()), _date(self.copy_to.date())
         self.operation = copy_demand(self.operation, sites, day, first, last)
-        self.message.setStyleSheet("")
-        self.message.setText(f"Copied {day:%d %b} to {first:%d %b}–{last:%d %b} for {len(sites)} site(s).")
+        self._say(f"Copied {day:%d %b} to {first:%d %b}–{last:%d %b} for {len(sites)} site(s).")
         return True
 
     def policy_typed(self) -> FatiguePolicy:
@@ -427,12 +426,10 @@ class OperationEditor(QWidget):
             operation = replace(self._details(self.operation), policy=self.policy_typed())
             save_operation(self.db, operation, new=self.is_new)
         except (FieldError, DomainError, ValueError) as error:
-            self.message.setText(f"Not saved: {error}")
-            self.message.setStyleSheet(ERROR_STYLE)
+            self._say(f"Not saved: {error}", error=True)
             return False
         self.operation, self.is_new = operation, False
         self.name.setReadOnly(True)
-        self.message.setStyleSheet("")
-        self.message.setText(f"Saved {operation.name}: {len(operation.shifts):,} shifts.")
+        self._say(f"Saved {operation.name}: {len(operation.shifts):,} shifts.")
         self.saved.emit(operation.name)
         return True
