@@ -23,15 +23,28 @@ def load_context(db: Database) -> OperationContext:
         return OperationContext({loc.code: loc for loc in uow.locations.all()}, uow.catalogue.load())
 
 
-def load_operation(db: Database, name: str) -> Operation:
+@dataclass(frozen=True)
+class StoredOperation:
+    """An operation as read, with the version counter a later save names."""
+
+    operation: Operation
+    version: int
+
+
+def load_operation(db: Database, name: str) -> StoredOperation:
     with db.unit_of_work() as uow:
-        return uow.operations.get(name)
+        return StoredOperation(uow.operations.get(name), uow.operations.version(name))
 
 
-def save_operation(db: Database, operation: Operation, *, new: bool) -> None:
-    """Store a new operation, or make a stored one what ``operation`` says, in one transaction."""
+def save_operation(db: Database, operation: Operation, *, new: bool, based_on: int | None = None) -> int:
+    """Store a new operation, or make a stored one what ``operation`` says, in one transaction.
+
+    A change ``based_on`` a version another planner has saved over is refused with
+    :class:`EditConflict`. Returns the operation's new version.
+    """
     with db.unit_of_work() as uow:
         if new:
             uow.operations.add(operation)
         else:
-            uow.operations.save(operation)
+            uow.operations.save(operation, based_on)
+        return uow.operations.version(operation.name)

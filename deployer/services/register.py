@@ -19,6 +19,8 @@ class RegisterSnapshot:
     catalogue: Catalogue
     locations: dict[str, Location]
     operations: list[str]
+    versions: dict[str, int]
+    """Each person's version counter as read: a save names it to detect another planner's change."""
 
 
 def load_register(db: Database) -> RegisterSnapshot:
@@ -29,14 +31,16 @@ def load_register(db: Database) -> RegisterSnapshot:
             catalogue=uow.catalogue.load(),
             locations={loc.code: loc for loc in uow.locations.all()},
             operations=uow.operations.names(),
+            versions=uow.staff.versions(),
         )
 
 
-def save_person(db: Database, member: StaffMember, *, new: bool) -> None:
+def save_person(db: Database, member: StaffMember, *, new: bool, based_on: int | None = None) -> int:
     """Add a person (``new``) or change one, in one transaction with its audit entry.
 
     A new person whose service number is taken, or a changed one who is no longer in the
-    register, is refused rather than silently merged.
+    register, is refused rather than silently merged; so is a change ``based_on`` a version
+    another planner has saved over (:class:`EditConflict`). Returns the person's new version.
     """
     with db.unit_of_work() as uow:
         exists = uow.staff.get(member.service_number) is not None
@@ -48,7 +52,8 @@ def save_person(db: Database, member: StaffMember, *, new: bool) -> None:
             raise DomainError(
                 f"staff {member.service_number}", "service number", "is no longer in the register"
             )
-        uow.staff.save(member)
+        uow.staff.save(member, based_on)
+        return uow.staff.versions_of([member.service_number])[member.service_number]
 
 
 def save_skills(db: Database, skills: list[Skill]) -> None:

@@ -22,9 +22,11 @@ from deployer.store.database import Database
 class Workspace:
     """One plan of an operation, open for reading and (when a draft) for hand edits."""
 
-    def __init__(self, db: Database, plan_id: int, problem: RosterProblem, plan: Plan) -> None:
+    def __init__(self, db: Database, plan_id: int, problem: RosterProblem, plan: Plan, revision: int) -> None:
         self.db = db
         self.plan_id = plan_id
+        self.revision = revision
+        """The plan's edit counter as this workspace knows it: another planner's edit raises it."""
         self.problem = problem
         self.plan = plan
         self.roster: dict[tuple[str, str], Assignment] = {
@@ -38,7 +40,8 @@ class Workspace:
         with db.unit_of_work() as uow:
             plan = uow.plans.get(plan_id)
             problem = load_problem(uow, plan.operation)
-        return cls(db, plan_id, problem, plan)
+            revision = uow.plans.revision(plan_id)
+        return cls(db, plan_id, problem, plan, revision)
 
     @property
     def editable(self) -> bool:
@@ -66,9 +69,13 @@ class Workspace:
         return roster_edits.swap(self.problem, self.roster, first, second, day)
 
     def apply(self, edit: RosterEdit) -> list[Breach]:
-        """Save ``edit`` to the plan, then apply it here; returns the breaches after it."""
+        """Save ``edit`` to the plan, then apply it here; returns the breaches after it.
+
+        An edit to a plan someone else has edited since it was opened here is refused with
+        :class:`EditConflict` (nothing changes): reopen the plan to see theirs.
+        """
         with self.db.unit_of_work() as uow:
-            uow.plans.edit(self.plan_id, edit.removed, edit.added, edit.text)
+            self.revision = uow.plans.edit(self.plan_id, edit.removed, edit.added, edit.text, self.revision)
         roster_edits.apply(self.roster, edit)
         self.breaches = validate_change(
             self.problem, self.roster.values(), self.breaches, edit.people, edit.shifts

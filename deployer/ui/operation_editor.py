@@ -110,6 +110,8 @@ class OperationEditor(QWidget):
         self.context: OperationContext | None = None
         self.operation: Operation | None = None
         self.is_new = False
+        self.version: int | None = None
+        """The open operation's version as read: a save over another planner's change is refused."""
         self._demand_at: tuple[str, date] | None = None
 
         self.names = QListWidget()
@@ -244,13 +246,16 @@ class OperationEditor(QWidget):
     def open(self, name: str) -> None:
         """Load an operation into the editor."""
         if name:
-            self._show(load_operation(self.db, name), new=False)
+            stored = load_operation(self.db, name)
+            self._show(stored.operation, new=False)
+            self.version = stored.version
 
     def new_operation(self) -> None:
         """Start a new operation: a week from today, three 8-hour shifts, no places yet."""
         today = date.today()
         blank = Operation("New operation", OperationKind.EMERGENCY, today, today + timedelta(days=6))
         self._show(blank, new=True)
+        self.version = None
         self.templates.set_rows(list(next(iter(PRESETS.values()))))
         self._say("Name it, choose dates, cities and sites, apply the templates, then add demand.")
 
@@ -424,7 +429,7 @@ class OperationEditor(QWidget):
             return False
         try:
             operation = replace(self._details(self.operation), policy=self.policy_typed())
-            save_operation(self.db, operation, new=self.is_new)
+            self.version = save_operation(self.db, operation, new=self.is_new, based_on=self.version)
         except (FieldError, DomainError, ValueError) as error:
             self._say(f"Not saved: {error}", error=True)
             return False

@@ -49,9 +49,12 @@ class PersonDialog(QDialog):
         locations: dict[str, Location],
         person: StaffMember | None = None,
         parent: QWidget | None = None,
+        based_on: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.db, self.catalogue, self.person = db, catalogue, person
+        self.based_on = based_on
+        """The person's version as read: a save over another planner's change is refused."""
         self.setWindowTitle(f"Edit {person.name}" if person else "New person")
         self.service_number = QLineEdit(person.service_number if person else "")
         self.service_number.setReadOnly(person is not None)
@@ -166,7 +169,7 @@ class PersonDialog(QDialog):
         """Save and close, or say what is wrong and keep everything typed."""
         try:
             member = self.member()
-            save_person(self.db, member, new=self.person is None)
+            save_person(self.db, member, new=self.person is None, based_on=self.based_on)
         except (FieldError, DomainError, ValueError) as error:
             self.error.setText(str(error))
             return

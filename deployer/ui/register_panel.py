@@ -158,7 +158,10 @@ class RegisterPanel(QWidget):
     def _person_dialog(self, person) -> PersonDialog | None:  # type: ignore[no-untyped-def]
         if self.snapshot is None:
             return None
-        dialog = PersonDialog(self.db, self.snapshot.catalogue, self.snapshot.locations, person, self)
+        version = self.snapshot.versions.get(person.service_number) if person else None
+        dialog = PersonDialog(
+            self.db, self.snapshot.catalogue, self.snapshot.locations, person, self, version
+        )
         dialog.saved.connect(
             lambda member: self.changed.emit(f"Saved {member.name} ({member.service_number})")
         )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deployer.domain.errors import DomainError, EditConflict
 from deployer.domain.roster_edits import RosterEdit
 from deployer.domain.roster_figures import RosterFigures
 from deployer.domain.timeline import person_timeline
@@ -57,10 +58,10 @@ class EditCommand(QUndoCommand):
         if self._done:  # pushed after it was applied
             self._done = False
             return
-        self.panel.carry_out(self.edit)
+        self.panel.attempt(self.edit)
 
     def undo(self) -> None:
-        self.panel.carry_out(self.edit.inverse())
+        self.panel.attempt(self.edit.inverse())
 
 
 class RosterWorkspace(QWidget):
@@ -325,11 +326,31 @@ class RosterWorkspace(QWidget):
         """Build an edit, apply it and put it on the undo stack; a refused edit says why."""
         try:
             edit = build()
+        except DomainError as error:
+            self.state.setText(f"Not done: {error}")
+            return False
+        if not self.attempt(edit):
+            return False
+        self.undo_stack.push(EditCommand(self, edit))
+        return True
+
+    def attempt(self, edit: RosterEdit) -> bool:
+        """Carry out an edit (or an undo or redo); a refused one is reported, never raised into Qt.
+
+        When another planner has edited the plan meanwhile, the plan is read again and shown
+        with their change, and the undo history (built on the old view) is dropped.
+        """
+        try:
             self.carry_out(edit)
+        except EditConflict as error:
+            assert self.workspace is not None
+            message = f"Not done, plan reloaded: {error}"
+            worker = self.open_plan(self.workspace.plan_id)
+            worker.signals.returned.connect(lambda _: self.state.setText(message))
+            return False
         except Exception as error:  # noqa: BLE001 - shown to the planner; nothing was changed
             self.state.setText(f"Not done: {error}")
             return False
-        self.undo_stack.push(EditCommand(self, edit))
         return True
 
     def carry_out(self, edit: RosterEdit) -> None:

@@ -25,7 +25,7 @@ def stored(db: Database) -> Database:
 
 
 def test_templates_copy_and_policy_round_trip(stored: Database) -> None:
-    op = load_operation(stored, SIZE.operation_name)
+    op = load_operation(stored, SIZE.operation_name).operation
     assert [t.label for t in templates_of(op)] == ["D", "A", "N"]
     twelve = [ShiftTemplate("D12", time(7), 720), ShiftTemplate("N12", time(19), 720)]
     changed = apply_templates(op, twelve, last_day=op.last_day + timedelta(days=1))
@@ -35,7 +35,7 @@ def test_templates_copy_and_policy_round_trip(stored: Database) -> None:
     changed = copy_demand(changed, [site], first, first, changed.last_day)
     changed = replace(changed, policy=replace(changed.policy, max_consecutive_days=5))
     save_operation(stored, changed, new=False)
-    again = load_operation(stored, SIZE.operation_name)
+    again = load_operation(stored, SIZE.operation_name).operation
     assert again == changed
     assert len(again.shifts) == len(again.sites) * len(again.days) * 2
     copies = [s for s in again.shifts if s.site == site and s.label == "D12"]
@@ -44,11 +44,11 @@ def test_templates_copy_and_policy_round_trip(stored: Database) -> None:
 
 
 def test_a_shift_a_plan_uses_cannot_be_removed(stored: Database) -> None:
-    op = load_operation(stored, SIZE.operation_name)
+    op = load_operation(stored, SIZE.operation_name).operation
     with stored.unit_of_work() as uow:
         number = uow.staff.all()[0].service_number
         uow.plans.add(Plan(op.name, 1, (Assignment(op.shifts[0].key, number),)))
     moved = apply_templates(op, templates_of(op), first_day=op.first_day + timedelta(days=1))
     with pytest.raises(DomainError, match="is used by a plan"):
         save_operation(stored, moved, new=False)
-    assert load_operation(stored, SIZE.operation_name) == op
+    assert load_operation(stored, SIZE.operation_name).operation == op

@@ -32,7 +32,7 @@ def test_demand_is_edited_checked_copied_across_days_and_saved(qtbot, window: Ma
     assert editor.copy_day()
     with qtbot.waitSignal(window.register_loaded, timeout=10_000):
         assert editor.save()
-    stored = load_operation(window.db, SIZE.operation_name)
+    stored = load_operation(window.db, SIZE.operation_name).operation
     for shift in (s for s in stored.shifts if s.site == site):
         counts = [line.count for line in shift.demand]
         assert counts == {"D": [6], "A": [3], "N": [2]}[shift.label], (shift.key, first_day)
@@ -61,7 +61,7 @@ def test_a_new_operation_from_templates(qtbot, window: MainWindow) -> None:  # t
     editor.policy["max_consecutive_days"].setValue(5)
     with qtbot.waitSignal(window.register_loaded, timeout=10_000):
         assert editor.save(), editor.message.text()
-    stored = load_operation(window.db, "Flood relief test")
+    stored = load_operation(window.db, "Flood relief test").operation
     assert len(stored.shifts) == 14 and stored.policy.max_consecutive_days == 5
     assert sorted(s.required for s in stored.shifts) == [0] * 7 + [4] * 7
     assert editor.names.findItems("Flood relief test", Qt.MatchFlag.MatchExactly)

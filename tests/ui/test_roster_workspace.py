@@ -170,7 +170,7 @@ def test_coverage_view_and_charts_follow_the_plan(qtbot, window: MainWindow) -> 
 
 
 def test_an_impossible_demand_is_explained_in_the_solve_panel(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    op = load_operation(window.db, SIZE.operation_name)
+    op = load_operation(window.db, SIZE.operation_name).operation
     save_operation(
         window.db, set_demand(op, op.shifts[0].key, [replace(op.shifts[0].demand[0], count=500)]), new=False
     )

@@ -33,8 +33,7 @@ class OperationRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     policy_id: Mapped[int] = mapped_column(ForeignKey("fatigue_policies.id"))
     version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
+    """Raised by every save; a save based on an older one is a conflict (store/versions.py)."""
 
 
 class OperationSiteRow(Base):

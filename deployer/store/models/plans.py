@@ -21,6 +21,8 @@ class PlanRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(100), default="")
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Raised by every hand edit of a draft; an edit based on an older one is a conflict."""
 
 
 class AssignmentRow(Base):

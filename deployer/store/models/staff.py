@@ -32,8 +32,7 @@ class StaffRow(Base):
     max_shifts_by_label: Mapped[str] = mapped_column(Text, default="")
     can_deploy_away: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
+    """Raised by every save; a save based on an older one is a conflict (store/versions.py)."""
 
 
 class QualificationRow(Base):

@@ -84,6 +84,21 @@ class AuditRepository:
             for r in self.session.scalars(query)
         ]
 
+    def last_change(self, entity: str, key: str) -> AuditEntry | None:
+        """The newest entry about record ``key`` of ``entity`` (an edit's key is ``key: what it did``)."""
+        row = self.session.scalars(
+            select(AuditRow)
+            .where(
+                AuditRow.entity == entity,
+                (AuditRow.key == key) | AuditRow.key.startswith(key + ": ", autoescape=True),
+            )
+            .order_by(AuditRow.seq.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        return AuditEntry(row.seq, row.at, row.actor, row.action, row.entity, row.key, row.before, row.after)
+
     def verify(self) -> list[str]:
         """Every break in the chain, in words; empty when the trail is intact."""
         problems = []

@@ -27,6 +27,7 @@ from deployer.store.models import (
 from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
 from deployer.store.repositories.locations import LocationRepository
+from deployer.store.versions import advance, conflict
 
 
 class OperationRepository:
@@ -102,6 +103,7 @@ class OperationRepository:
         ``operation``'s, shifts with a known key get its demand lines, new keys are added, and
         shifts it does not name stay as they are (plans may refer to them)."""
         id_ = self.id_of(operation.name)
+        advance(self.session, OperationRow.version, id_, None)  # an editor open on it must reload
         self.audit.record("change", "operation", operation.name, self.get(operation.name), operation)
         row = self.session.get_one(OperationRow, id_)
         row.first_day = min(row.first_day, operation.first_day)
@@ -122,13 +124,20 @@ class OperationRepository:
         )
         self.session.flush()
 
-    def save(self, operation: Operation) -> None:
+    def version(self, name: str) -> int:
+        """The version counter of operation ``name``, for a later save to name."""
+        return self.session.get_one(OperationRow, self.id_of(name)).version
+
+    def save(self, operation: Operation, expected_version: int | None = None) -> None:
         """Make a stored operation what ``operation`` says: details, dates, places, policy, shifts, demand.
 
         A shift that a plan still uses cannot go: the error names it (remove it from the plans,
-        or keep the day, site and template that make it).
+        or keep the day, site and template that make it). With ``expected_version``, an
+        operation saved by someone else since is refused with :class:`EditConflict`.
         """
         id_ = self.id_of(operation.name)
+        if not advance(self.session, OperationRow.version, id_, expected_version):
+            raise conflict(self.audit, f"operation {operation.name!r}", "operation", operation.name)
         before = self.get(operation.name)
         row = self.session.get_one(OperationRow, id_)
         row.kind = operation.kind.value

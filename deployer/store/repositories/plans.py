@@ -16,6 +16,7 @@ from deployer.store.models import AssignmentRow, OperationRow, PlanRow, ShiftRow
 from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.operations import OperationRepository
 from deployer.store.repositories.staff import StaffRepository
+from deployer.store.versions import advance, conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +93,23 @@ class PlanRepository:
         self.audit.record("add", "plan", f"{plan.operation} v{plan.version} (id {row.id})", after=plan)
         return row.id
 
+    def revision(self, plan_id: int) -> int:
+        """The edit counter of plan ``plan_id``, for a later edit to name."""
+        return self.session.get_one(PlanRow, plan_id).revision
+
     def edit(
-        self, plan_id: int, removed: Sequence[Assignment], added: Sequence[Assignment], why: str
-    ) -> None:
-        """Take ``removed`` out of a draft plan and put ``added`` in: one hand edit, audited."""
+        self,
+        plan_id: int,
+        removed: Sequence[Assignment],
+        added: Sequence[Assignment],
+        why: str,
+        expected_revision: int | None = None,
+    ) -> int:
+        """Take ``removed`` out of a draft plan and put ``added`` in: one hand edit, audited.
+
+        With ``expected_revision``, a plan edited by someone else since is refused with
+        :class:`EditConflict`. Returns the plan's new revision.
+        """
         row = self.session.get(PlanRow, plan_id)
         if row is None:
             raise DomainError(f"plan {plan_id}", "id", "does not exist")
@@ -105,6 +119,9 @@ class PlanRepository:
             raise DomainError(
                 record, "status", f"is {row.status}: only a draft can be edited (make a new version)"
             )
+        key = f"{operation} v{row.version} (id {plan_id})"
+        if not advance(self.session, PlanRow.revision, plan_id, expected_revision):
+            raise conflict(self.audit, record, "plan", key)
         shift_ids = self.operations.shift_ids(row.operation_id)
         staff_ids = self.staff.ids()
         for a in [*removed, *added]:
@@ -132,7 +149,9 @@ class PlanRepository:
                     for a in added
                 ],
             )
-        self.audit.record("edit", "plan", f"{operation} v{row.version} (id {plan_id}): {why}", removed, added)
+        self.audit.record("edit", "plan", f"{key}: {why}", removed, added)
+        self.session.expire(row, ["revision"])
+        return row.revision
 
     def set_status(self, plan_id: int, status: PlanStatus) -> Plan:
         """Move a plan along its lifecycle (the database refuses any other change to a frozen plan)."""

@@ -24,6 +24,7 @@ from deployer.store.models import (
 from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
 from deployer.store.repositories.locations import LocationRepository
+from deployer.store.versions import advance, conflict
 
 
 class StaffRepository:
@@ -70,9 +71,24 @@ class StaffRepository:
         self.audit.record("add", "staff", f"{len(rows)} people", after=members)
         return len(rows)
 
-    def save(self, member: StaffMember) -> None:
-        """Insert or update one person by service number, replacing skills and absences."""
+    def versions(self) -> dict[str, int]:
+        """Service number -> version counter, read with the register for later saves to name."""
+        return dict(self.session.execute(select(StaffRow.service_number, StaffRow.version)).all())
+
+    def versions_of(self, numbers: list[str]) -> dict[str, int]:
+        """The version counters of these people."""
+        query = select(StaffRow.service_number, StaffRow.version).where(StaffRow.service_number.in_(numbers))
+        return dict(self.session.execute(query).all())
+
+    def save(self, member: StaffMember, expected_version: int | None = None) -> None:
+        """Insert or update one person by service number, replacing skills and absences.
+
+        With ``expected_version`` (the version the change was based on) a person saved by
+        someone else since is refused with :class:`EditConflict`.
+        """
         row = self.session.scalar(select(StaffRow).where(StaffRow.service_number == member.service_number))
+        if row is not None and not advance(self.session, StaffRow.version, row.id, expected_version):
+            raise conflict(self.audit, f"staff {member.service_number}", "staff", member.service_number)
         before = self.get(member.service_number) if row is not None else None
         self.audit.record("change" if before else "add", "staff", member.service_number, before, member)
         values = self._row_values(member)
