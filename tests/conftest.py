@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from deployer.domain.catalogue import Agency, AgencyKind, Rank, Skill
@@ -17,6 +18,10 @@ from deployer.store.database import Database
 from tests import postgres_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Property tests run a modest number of cases in `make test`; `make fuzz` selects the long profile.
+settings.register_profile("default", max_examples=40, deadline=None)
+settings.register_profile("fuzz", max_examples=1500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 _database_numbers = itertools.count(1)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from deployer.cli import approval, exchange
 from deployer.domain.errors import DomainError
-from deployer.services import curtois_bench, demo
+from deployer.services import curtois_bench, demo, recovery
 from deployer.services.approval import FileRefused, KeyFileError
 from deployer.services.imports import ImportRejected
-from deployer.services.rostering import SolveParameters, check_plan, solve_operation
+from deployer.services.rostering import CHECKPOINT_EVERY, SolveParameters, check_plan, solve_operation
 from deployer.store.database import Database
 
 Command = Callable[[argparse.Namespace], int]
@@ -47,7 +47,9 @@ def _solve(args: argparse.Namespace) -> int:
     )
     db = Database(args.db)
     try:
-        solved = solve_operation(db, args.operation, params, reroster_of=args.reroster)
+        solved = solve_operation(
+            db, args.operation, params, reroster_of=args.reroster, checkpoint_every=args.checkpoint_every
+        )
     finally:
         db.close()
     result = solved.result
@@ -84,6 +86,23 @@ def _solve(args: argparse.Namespace) -> int:
         for line in result.explanation:
             print(f"  - {line}")
     return 0 if solved.plan_id is not None else 1
+
+
+def _recover(args: argparse.Namespace) -> int:
+    db = Database(args.db)
+    try:
+        if args.keep is not None:
+            print(f"saved as plan {recovery.recover_solve(db, args.keep)}")
+        elif args.discard is not None:
+            recovery.discard_solve(db, args.discard)
+            print(f"discarded {args.discard}")
+        else:
+            for c in recovery.interrupted_solves(db):
+                print(f"{c.id}: {c.operation} · {c.started_by} · saved {c.saved_at:%Y-%m-%d %H:%M} UTC"
+                      f" · objective {c.objective or 0:.1f} · {len(c.assignments)} assignments")  # fmt: skip
+    finally:
+        db.close()
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -176,8 +195,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-shortfall", action="store_true", help="treat unfilled demand as infeasible and explain it"
     )
+    p.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=CHECKPOINT_EVERY,
+        metavar="SECONDS",
+        help=f"save the best roster so far this often, for `recover` after a crash ({CHECKPOINT_EVERY:g})",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=_solve)
+
+    p = commands.add_parser(
+        "recover", help="list solves killed before saving, or keep one's roster as a plan"
+    )
+    _add_db(p)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--keep", type=int, metavar="ID", help="save this interrupted solve's roster as a plan"
+    )
+    which.add_argument("--discard", type=int, metavar="ID", help="forget this interrupted solve's roster")
+    p.set_defaults(run=_recover)
 
     p = commands.add_parser("check", help="validate a saved plan; exit 1 when anything is found")
     _add_db(p)

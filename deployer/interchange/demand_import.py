@@ -70,6 +70,7 @@ def read_demand(
         line = _line(row, catalogue)
         if site and (site not in locations or locations[site].kind is not LocationKind.SITE):
             row.table.problem(row.number, "site", f"{site!r} is not a known site")
+            site = ""  # reported; the row makes no shift
         settings.setdefault(
             name, (row.text("kind").lower() or OperationKind.EVENT.value, row.text("timezone"))
         )

@@ -73,10 +73,15 @@ def changes(tables: list[Table], new: Mapping[K, T], old: Mapping[K, T]) -> Chan
 
 
 def rows(tables: list[Table], required: tuple[str, ...], known: tuple[str, ...]) -> Iterator[Row]:
-    """Every data row of the tables whose columns can be read."""
+    """Every data row of the tables whose columns can be read; none at all is a problem (wrong file?)."""
+    found = 0
     for table in tables:
         if table.require_columns(required, known):
-            yield from table.rows()
+            for row in table.rows():
+                found += 1
+                yield row
+    if not found and tables and not any(t.problems for t in tables):
+        tables[0].problem(None, None, "has no data rows: nothing to import (is it the right file?)")
 
 
 def read_staff(tables: list[Table], register: Register) -> StaffChanges:

@@ -39,6 +39,9 @@ class SolveParameters:
     probing_level: int = 0
     full_model_limit: int = 150_000
     """Above this many person-shift pairs, search by large neighbourhoods instead of one model."""
+    checkpoint_every: float | None = None
+    """Hand an improving roster itself to the progress callback at most this often (seconds), so
+    the caller can keep it safe from a crash; None: never (reading a big roster back costs time)."""
 
 
 @dataclass(frozen=True)
@@ -49,17 +52,43 @@ class Progress:
     bound: float
     elapsed: float
     solutions: int
+    roster: tuple[Assignment, ...] | None = None
+    """The improving roster, when a checkpoint is due (see ``SolveParameters.checkpoint_every``)."""
 
 
 ProgressCallback = Callable[[Progress], None]
 
 
+class _Checkpoints:
+    """Says when the next improving roster should be handed over: the first, then every so often."""
+
+    def __init__(self, every: float | None) -> None:
+        self.every = every
+        self.last: float | None = None
+
+    def due(self) -> bool:
+        now = time.perf_counter()
+        if self.every is None or (self.last is not None and now - self.last < self.every):
+            return False
+        self.last = now
+        return True
+
+    def roster(self, read: Callable[[], Sequence[Assignment]]) -> tuple[Assignment, ...] | None:
+        """``read()`` as a tuple when a checkpoint is due, else None (without reading)."""
+        return tuple(read()) if self.due() else None
+
+
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: ProgressCallback | None, started: float) -> None:
+    def __init__(
+        self, on_progress: ProgressCallback | None, started: float, read: Callable[[Any], list[Assignment]],
+        checkpoints: _Checkpoints,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.on_progress = on_progress
         self.started = started
         self.solutions = 0
+        self.read = read
+        self.checkpoints = checkpoints
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
@@ -70,6 +99,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     max(0.0, self.best_objective_bound / 60),
                     time.perf_counter() - self.started,
                     self.solutions,
+                    self.checkpoints.roster(lambda: self.read(self.boolean_value)),
                 )
             )
 
@@ -143,14 +173,17 @@ def _solve_full(
     if unmended:
         first = []  # not a valid roster: neither a hint nor a fallback
     first_score = score(problem, first) if first else None
+    checkpoints = _Checkpoints(params.checkpoint_every)
     if on_progress is not None and first_score is not None:
-        on_progress(Progress(first_score.total, 0.0, time.perf_counter() - started, 0))
+        elapsed = time.perf_counter() - started
+        on_progress(Progress(first_score.total, 0.0, elapsed, 0, checkpoints.roster(lambda: first)))
     if first:
         model.hint(first)
-    solver, status, stopped = _run(model, params, on_progress, stop, started)
+    reporter = _Reporter(on_progress, started, lambda value: _chosen(problem, model, value), checkpoints)
+    solver, status, stopped = _run(model, params, reporter, stop, started)
     bound = _bound(solver, problem, candidates)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = _chosen(problem, model, solver)
+        chosen = _chosen(problem, model, solver.boolean_value)
         chosen_score = score(problem, chosen)
         if first_score is None or chosen_score.total <= first_score.total + 1e-6:
             proven = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
@@ -194,7 +227,7 @@ def _solve_full(
 def _run(
     model: RosterModel,
     params: SolveParameters,
-    on_progress: ProgressCallback | None,
+    reporter: _Reporter,
     stop: threading.Event | None,
     started: float,
 ) -> tuple[cp_model.CpSolver, Any, bool]:
@@ -205,7 +238,6 @@ def _run(
     solver.parameters.log_search_progress = params.log
     # Probing in presolve costs seconds on rostering models and buys little; the hint matters more.
     solver.parameters.cp_model_probing_level = params.probing_level
-    reporter = _Reporter(on_progress, started)
     finished = threading.Event()
     stopped = False
 
@@ -333,7 +365,8 @@ def _solve_large(
     gc.freeze()
     best = score(problem, roster).total
     report = on_progress or (lambda progress: None)
-    report(Progress(best, 0.0, time.perf_counter() - started, 0))
+    checkpoints = _Checkpoints(params.checkpoint_every)
+    report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
 
     kept = list(roster)
@@ -345,7 +378,8 @@ def _solve_large(
         total = score(problem, new).total
         if total < best:
             best, kept = total, list(new)
-            report(Progress(best, 0.0, time.perf_counter() - started, lns.improvements))
+            elapsed = time.perf_counter() - started
+            report(Progress(best, 0.0, elapsed, lns.improvements, checkpoints.roster(lambda: kept)))
         else:
             lns.roster = list(kept)
 
@@ -375,14 +409,14 @@ def _solve_large(
     )
 
 
-def _chosen(problem: RosterProblem, model: RosterModel, solver: cp_model.CpSolver) -> list[Assignment]:
-    """The assignments of the solver's solution (pins marked)."""
+def _chosen(problem: RosterProblem, model: RosterModel, value: Callable[[Any], bool]) -> list[Assignment]:
+    """The assignments of a solution, read with ``value`` (the solver's or a callback's; pins marked)."""
     shifts = model.cands.shifts
     pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
     return [
         Assignment(shifts[i].key, sn, line, pinned=(sn, shifts[i].key) in pinned)
         for (sn, i, line), var in model.x.items()
-        if solver.boolean_value(var)
+        if value(var)
     ]
 
 

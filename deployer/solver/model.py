@@ -300,7 +300,9 @@ class RosterModel:
     def _consecutive_days(self, sp: _Person) -> None:
         """No more than ``max_consecutive_days`` working days in a row."""
         limit = personal(self.policy, sp.person, "max_consecutive_days") or 0
-        self._window_limit(sp, limit, lambda d: self._duty(sp, d), "consecutive_days")
+        # The trip home after the last day is a day of duty too, as the validator counts it.
+        days = [*self.sequence_days, self.days[-1] + timedelta(days=1)]
+        self._window_limit(sp, limit, lambda d: self._duty(sp, d), "consecutive_days", days)
 
     def _duty(self, sp: _Person, day: date) -> cp_model.IntVar | int:
         """1 when the day is worked or is a deployment's travel day."""
@@ -322,10 +324,13 @@ class RosterModel:
             "consecutive_nights",
         )
 
-    def _window_limit(self, sp: _Person, limit: int, on_day, rule: str) -> None:  # type: ignore[no-untyped-def]
-        """In any ``limit + 1`` consecutive days, at most ``limit`` count (a priced excess if soft)."""
+    def _window_limit(
+        self, sp: _Person, limit: int, on_day, rule: str, days: list[date] | None = None
+    ) -> None:  # type: ignore[no-untyped-def]
+        """In any ``limit + 1`` of ``days`` in a row (default: history and horizon), at most ``limit``
+        count (a priced excess if the rule is soft)."""
         span = limit + 1
-        days = self.sequence_days
+        days = days or self.sequence_days
         if len(days) < span:
             return
         for start in range(len(days) - span + 1):

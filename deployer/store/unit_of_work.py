@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from deployer.store.repositories.approvals import ApprovalRepository
 from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
+from deployer.store.repositories.checkpoints import CheckpointRepository
 from deployer.store.repositories.locations import LocationRepository
 from deployer.store.repositories.operations import OperationRepository
 from deployer.store.repositories.plans import PlanRepository
@@ -67,3 +68,7 @@ class UnitOfWork:
     @cached_property
     def approvals(self) -> ApprovalRepository:
         return ApprovalRepository(self.session, self.audit)
+
+    @cached_property
+    def checkpoints(self) -> CheckpointRepository:
+        return CheckpointRepository(self.session, self.operations, self.audit)

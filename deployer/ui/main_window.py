@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.problems.shift_jump.connect(self._jump_to_shift)
         self.solve_panel.started.connect(lambda: self.tabs.setCurrentWidget(self.workspace))
         self.solve_panel.solved.connect(self._solved)
+        self.solve_panel.recovered.connect(self._recovered)
 
         self.status = QLabel()
         self.statusBar().addPermanentWidget(
@@ -208,6 +209,7 @@ class MainWindow(QMainWindow):
         self._operation_names = snapshot.operations
         self.workspace.set_operations(snapshot.operations)
         self.status.setText(f"{len(snapshot.staff):,} staff · {len(snapshot.operations)} operations")
+        self.solve_panel.find_interrupted()
         self.register_loaded.emit()
 
     def _show_error(self, message: str, details: str) -> None:
@@ -242,6 +244,12 @@ class MainWindow(QMainWindow):
             self.workspace.show_workspace(outcome.workspace)
             self.plans.refresh()
         self.statusBar().showMessage(f"Solve finished: {outcome.solved.result.status}", 10_000)
+
+    def _recovered(self, plan_id: int) -> None:
+        self.tabs.setCurrentWidget(self.workspace)
+        self.workspace.open_plan(plan_id)
+        self.plans.refresh()
+        self.statusBar().showMessage("The interrupted solve's roster is now a draft plan", 10_000)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("main/geometry")

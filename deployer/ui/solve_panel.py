@@ -25,9 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deployer.domain.errors import DomainError
 from deployer.domain.problem import ObjectiveWeights
 from deployer.domain.roster_figures import RosterFigures
-from deployer.services.rostering import SolvedPlan, SolveParameters, solve_operation
+from deployer.services.recovery import Checkpoint, discard_solve, interrupted_solves, recover_solve
+from deployer.services.rostering import SolvedPlan, SolveParameters
+from deployer.services.solve_process import SolveJob, default_memory_limit, solve_in_process
 from deployer.services.workspace import Workspace
 from deployer.solver.engine import Progress
 from deployer.store.database import Database
@@ -62,6 +65,8 @@ class SolvePanel(QWidget):
     started = Signal()
     solved = Signal(object)
     """A :class:`SolveOutcome`."""
+    recovered = Signal(int)
+    """The plan id an interrupted solve's roster was recovered as."""
 
     def __init__(self, db: Database, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +81,9 @@ class SolvePanel(QWidget):
         self.time_limit.setValue(setting_int(settings, "solve/time_limit", 30))
         self.workers = QSpinBox(minimum=1, maximum=64)
         self.workers.setValue(setting_int(settings, "solve/workers", 2))
+        self.memory = QDoubleSpinBox(minimum=0.5, maximum=4096, decimals=1, suffix=" GB")
+        self.memory.setToolTip("The most memory a solve may use; beyond it, it stops with a message.")
+        self.memory.setValue(float(str(settings.value("solve/memory_gb", default_memory_limit() / 2**30))))
         self.hard_cover = QCheckBox("Refuse shortfalls (explain instead)")
         self.reroster = QCheckBox("Re-roster: keep the open plan where possible")
         self.weights: dict[str, QDoubleSpinBox | QSpinBox] = {}
@@ -127,14 +135,32 @@ class SolvePanel(QWidget):
         self.explanation = QPlainTextEdit(readOnly=True)
         self.explanation.setVisible(False)
 
+        self.interrupted: Checkpoint | None = None
+        self.recovery = QGroupBox("Interrupted solve")
+        self.recovery_text = QLabel()
+        self.recovery_text.setWordWrap(True)
+        recover = QPushButton("Recover as a draft plan")
+        recover.clicked.connect(self.recover)
+        discard = QPushButton("Discard")
+        discard.clicked.connect(self.discard)
+        recovery_layout = QVBoxLayout(self.recovery)
+        recovery_layout.addWidget(self.recovery_text)
+        recovery_buttons = QHBoxLayout()
+        recovery_buttons.addWidget(recover)
+        recovery_buttons.addWidget(discard)
+        recovery_layout.addLayout(recovery_buttons)
+        self.recovery.setVisible(False)
+
         run = QWidget()
         form = QFormLayout()
         form.addRow("Time limit", self.time_limit)
         form.addRow("Workers", self.workers)
+        form.addRow("Memory limit", self.memory)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         run_layout = QVBoxLayout(run)
+        run_layout.addWidget(self.recovery)
         run_layout.addLayout(form)
         run_layout.addWidget(self.hard_cover)
         run_layout.addWidget(self.reroster)
@@ -168,6 +194,7 @@ class SolvePanel(QWidget):
         """The limits and weights as the planner set them (remembered for next time)."""
         self.settings.setValue("solve/time_limit", self.time_limit.value())
         self.settings.setValue("solve/workers", self.workers.value())
+        self.settings.setValue("solve/memory_gb", self.memory.value())
         values = {name: int(box.value()) for name, box in self.weights.items()}
         for name, value in values.items():
             self.settings.setValue(f"solve/weight/{name}", value)
@@ -188,10 +215,18 @@ class SolvePanel(QWidget):
         self._stop = threading.Event()
         stop = self._stop
 
+        job = SolveJob(
+            self.db.url,
+            self.db.actor,
+            operation,
+            params,
+            reroster_of,
+            weights,
+            int(self.memory.value() * 2**30),
+        )
+
         def task(report: Any, cancelled: Any) -> SolveOutcome:
-            solved = solve_operation(
-                self.db, operation, params, report, stop, self.db.actor, reroster_of, weights
-            )
+            solved = solve_in_process(job, report, stop)
             if solved.plan_id is None:
                 return SolveOutcome(solved, None, None)
             workspace = Workspace.open(self.db, solved.plan_id)
@@ -262,6 +297,40 @@ class SolvePanel(QWidget):
         self.state.setText(f"The solve failed: {message}")
         self.explanation.setPlainText(message)
         self.explanation.setVisible(True)
+        self.find_interrupted()
+
+    def find_interrupted(self) -> Checkpoint | None:
+        """Offer the best roster of a solve killed before it saved its plan (the oldest first)."""
+        found = interrupted_solves(self.db)
+        self.interrupted = found[0] if found else None
+        self.recovery.setVisible(self.interrupted is not None)
+        if self.interrupted is not None:
+            c = self.interrupted
+            saved = f"{c.saved_at:%d %b %H:%M} UTC" if c.saved_at else "its start"
+            self.recovery_text.setText(
+                f"A solve of “{c.operation}” started by {c.started_by} stopped before saving its plan."
+                f" Its best roster (saved {saved}; objective {c.objective or 0:,.0f};"
+                f" {len(c.assignments):,} assignments) can be kept as a draft plan."
+            )
+        return self.interrupted
+
+    def recover(self) -> int | None:
+        """Save the interrupted solve's roster as a draft plan and show it."""
+        if self.interrupted is None:
+            return None
+        try:
+            plan_id = recover_solve(self.db, self.interrupted.id, self.db.actor)
+        except DomainError as error:
+            self.recovery_text.setText(f"Could not recover it: {error}")
+            return None
+        self.find_interrupted()
+        self.recovered.emit(plan_id)
+        return plan_id
+
+    def discard(self) -> None:
+        if self.interrupted is not None:
+            discard_solve(self.db, self.interrupted.id)
+        self.find_interrupted()
 
     def _idle(self) -> None:
         self.worker = None

@@ -12,7 +12,7 @@ from deployer.store.models.operations import (
     PolicyRow,
     ShiftRow,
 )
-from deployer.store.models.plans import AssignmentRow, PlanRow
+from deployer.store.models.plans import AssignmentRow, PlanRow, SolveCheckpointRow
 from deployer.store.models.staff import AbsenceRow, QualificationRow, StaffRequestRow, StaffRow
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "ShiftRow",
     "SigningKeyRow",
     "SkillRow",
+    "SolveCheckpointRow",
     "StaffRequestRow",
     "StaffRow",
     "TravelLegRow",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from deployer.store.models.base import Base, UtcDateTime
@@ -35,3 +36,24 @@ class AssignmentRow(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     line: Mapped[int]
     pinned: Mapped[bool] = mapped_column(default=False)
+
+
+class SolveCheckpointRow(Base):
+    """The best roster so far of a solve that is running, or was interrupted before it saved a plan.
+
+    A solve writes it as it improves and deletes it in the transaction that saves its plan: one
+    still here after its process has gone is a roster the planner may recover.
+    """
+
+    __tablename__ = "solve_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    started_by: Mapped[str] = mapped_column(String(100))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    objective: Mapped[float | None] = mapped_column(Float, nullable=True)
+    assignments: Mapped[Any] = mapped_column(JSON, default=list)
+    """[shift key, service number, demand line, pinned] for each assignment of the best roster."""

@@ -1,0 +1,151 @@
+"""``kill -9`` in the middle of an import, a solve and plan saves: nothing committed is lost, nothing
+half-written is kept, and the database passes its integrity check.
+
+Each test runs the real command line (or a saving loop) in a child process and kills it while
+it is writing: the SQLite write-ahead log growing tells that a transaction is under way.
+``DEPLOYER_KILLS`` sets how many kills the plan-save test makes (``make fuzz`` raises it).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from deployer.domain.validator import hard_breaches
+from deployer.services import demo
+from deployer.services.recovery import interrupted_solves, recover_solve
+from deployer.services.rostering import check_plan
+from deployer.store.database import Database
+from deployer.store.models import AssignmentRow, PlanRow, StaffRow
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZE = demo.DemoSize(staff=300, days=5, cities=2, sites=3, seed=21)
+KILLS = int(os.environ.get("DEPLOYER_KILLS", "4"))
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'office.sqlite'}")
+    demo.load(db, SIZE)
+    yield db
+    db.close()
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+
+
+def _wal(db: Database) -> Path:
+    return Path(str(db.engine.url.database) + "-wal")
+
+
+def _kill_while_writing(
+    process: subprocess.Popen[str], wal: Path, grown_by: int, timeout: float = 120
+) -> bool:
+    """Kill ``process`` once the write-ahead log has grown by ``grown_by`` bytes; False if it ended first."""
+    start = wal.stat().st_size if wal.exists() else 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if wal.exists() and wal.stat().st_size - start >= grown_by:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.002)
+    process.kill()
+    process.wait()
+    return False
+
+
+def _intact(db: Database) -> None:
+    """The file passes SQLite's integrity and foreign-key checks, and the audit chain holds."""
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert connection.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+    with db.unit_of_work() as uow:
+        assert uow.audit.verify() == []
+
+
+def test_a_killed_import_imports_nothing_and_the_retry_imports_all(office: Database, tmp_path: Path) -> None:
+    rows = 20_000
+    staff = tmp_path / "staff.csv"
+    lines = ["service_number,given_name,family_name,rank,agency,home_station,contracted_hours_per_week"]
+    lines += [f"K{n:06d},Given{n},Family{n},CONST,VICPOL,STN-GEE,38" for n in range(rows)]
+    staff.write_text("\n".join(lines) + "\n")
+    command = ("-m", "deployer", "import", "staff", str(staff), "--db", office.url)
+    with office.unit_of_work() as uow:
+        before = uow.staff.count()
+    assert _kill_while_writing(_start(*command), _wal(office), grown_by=256 * 1024), "the import ended first"
+    _intact(office)
+    with office.unit_of_work() as uow:
+        assert uow.staff.count() == before, "nothing of the killed import is kept"
+    finished = _start(*command)
+    assert finished.wait(300) == 0
+    _intact(office)
+    with office.unit_of_work() as uow:
+        assert uow.staff.count() == before + rows
+
+
+def test_killed_plan_saves_keep_every_committed_plan_whole(office: Database) -> None:
+    committed: dict[int, int] = {}
+    kills = 0
+    for attempt in range(KILLS):
+        saver = _start("-m", "tests.reliability.crash_worker", office.url, SIZE.operation_name)
+        # Let a few plans commit, then kill the process part-way through writing another.
+        assert saver.stdout is not None
+        for _ in range(random.Random(attempt).randint(0, 2)):
+            _, version, count = saver.stdout.readline().split()
+            committed[int(version)] = int(count)
+        kills += _kill_while_writing(saver, _wal(office), grown_by=64 * 1024)
+        _intact(office)
+        with office.engine.connect() as connection:
+            stored = dict(
+                connection.execute(
+                    select(PlanRow.version, func.count(AssignmentRow.id))
+                    .join(AssignmentRow, AssignmentRow.plan_id == PlanRow.id, isouter=True)
+                    .group_by(PlanRow.version)
+                ).all()
+            )
+        assert {v: stored.get(v) for v in committed} == committed, "a committed plan was lost or cut"
+        expected = next(iter(committed.values()), None)
+        assert all(n == expected for n in stored.values()), f"a half-written plan was kept: {stored}"
+    assert kills >= KILLS // 2, "most kills should land during a write"
+
+
+def test_a_killed_solve_leaves_nothing_half_saved_and_its_roster_to_recover(office: Database) -> None:
+    solver = _start(
+        "-m", "deployer", "solve", "--operation", SIZE.operation_name, "--time-limit", "120",
+        "--workers", "1", "--checkpoint-every", "0", "--db", office.url,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not interrupted_solves_running(office) and time.monotonic() < deadline and solver.poll() is None:
+        time.sleep(0.05)
+    solver.send_signal(signal.SIGKILL)
+    solver.wait()
+    _intact(office)
+    with office.unit_of_work() as uow:
+        assert uow.plans.list() == [], "the killed solve saved no plan"
+        people = uow.staff.count()
+    [interrupted] = interrupted_solves(office)
+    plan_id = recover_solve(office, interrupted.id)
+    check = check_plan(office, plan_id)
+    assert Counter(check.plan.assignments) == Counter(interrupted.assignments)
+    assert hard_breaches(check.breaches) == []
+    with office.engine.connect() as connection:
+        assert connection.execute(select(func.count(StaffRow.id))).scalar() == people
+
+
+def interrupted_solves_running(db: Database) -> bool:
+    """A checkpoint holding a roster exists (its solve may still be running)."""
+    with db.unit_of_work() as uow:
+        return bool(uow.checkpoints.all())
