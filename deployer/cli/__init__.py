@@ -250,3 +250,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in rejected.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file that cannot be written: disk full, no permission, no folder
+        print(f"error: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
+        return 2

@@ -93,7 +93,7 @@ def _read(path: Path, expected: str, limit: int) -> dict[str, Any]:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except FileRefused:
         raise
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise FileRefused(f"{path.name} cannot be read (truncated or damaged?): {error}") from None
     if not isinstance(data, dict) or data.get("format") != expected:
         raise FileRefused(f"{path.name} is not a {expected.replace('-', ' ')} file")

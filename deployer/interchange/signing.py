@@ -82,10 +82,12 @@ def _public_fields(public: PublicKey) -> dict[str, str]:
 
 def _read_json(path: Path, expected: str) -> dict[str, str]:
     try:
+        if not path.is_file():  # a device or pipe could be read forever
+            raise KeyFileError(f"{path.name} is not a file")
         if path.stat().st_size > MAX_KEY_BYTES:
             raise KeyFileError(f"{path.name} is too large to be a key file")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise KeyFileError(f"{path.name} cannot be read as a key file: {error}") from None
     if not isinstance(data, dict) or data.get("format") != expected:
         raise KeyFileError(f"{path.name} is not a {expected.replace('-', ' ')} file")

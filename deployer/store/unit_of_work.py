@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 from types import TracebackType
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from deployer.domain.errors import DomainError
 from deployer.store.repositories.approvals import ApprovalRepository
 from deployer.store.repositories.audit import AuditRepository
 from deployer.store.repositories.catalogue import CatalogueRepository
@@ -38,8 +40,14 @@ class UnitOfWork:
                 self.session.commit()
             else:
                 self.session.rollback()
+        except OperationalError as error:
+            self.session.rollback()
+            _raise_if_full(error)
+            raise
         finally:
             self.session.close()
+        if isinstance(exc, OperationalError):
+            _raise_if_full(exc)
 
     @cached_property
     def audit(self) -> AuditRepository:
@@ -72,3 +80,22 @@ class UnitOfWork:
     @cached_property
     def checkpoints(self) -> CheckpointRepository:
         return CheckpointRepository(self.session, self.operations, self.audit)
+
+
+SQLITE_FULL = "SQLITE_FULL"
+POSTGRES_DISK_FULL = "53100"
+
+
+def _raise_if_full(error: OperationalError) -> None:
+    """Say in words that the disk (or the database's size limit) is full; the change was rolled back."""
+    cause = error.orig
+    if (
+        getattr(cause, "sqlite_errorname", "") == SQLITE_FULL
+        or getattr(cause, "sqlstate", "") == POSTGRES_DISK_FULL
+    ):
+        raise DomainError(
+            "database",
+            "save",
+            "failed: the disk is full. Nothing of this change was saved and everything saved before is"
+            " intact; free some space and try again.",
+        ) from error

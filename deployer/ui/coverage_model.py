@@ -13,6 +13,7 @@ from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.ui.city_colours import SHORT, city_colours
+from deployer.ui.editing import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -99,5 +100,5 @@ class CoverageModel(QAbstractTableModel):
             return QBrush(self._colours.get(self._city(shift.site), QColor("white")))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{d.describe()}: {f} of {r}" for d, (f, r) in zip(shift.demand, counts, strict=True)]
-            return f"{shift.key}  {shift.start:%H:%M}-{shift.end:%H:%M}\n" + "\n".join(lines)
+            return plain_tip(f"{shift.key}  {shift.start:%H:%M}-{shift.end:%H:%M}\n" + "\n".join(lines))
         return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -43,11 +45,23 @@ def editable_table(model: EditableRowsModel, title: str) -> QGroupBox:
     return box
 
 
+def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
+    """A label that shows its text as typed: a name like ``<b>x</b>`` is not markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip showing ``text`` as typed (Qt would take text that looks like HTML as HTML)."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
+
+
 def error_label() -> QLabel:
     """Where an editor says what is wrong (red, wrapping)."""
-    label = QLabel()
+    label = plain_label()
     label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
     return label
 
 

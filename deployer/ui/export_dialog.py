@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
 )
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from deployer.services.exports import ExportFormat, export_plan
 from deployer.store.database import Database
 from deployer.store.repositories.plans import PlanSummary
+from deployer.ui.editing import plain_label
 from deployer.ui.workers import Worker, start
 
 FILTERS = {
@@ -50,7 +50,7 @@ class ExportDialog(QDialog):
             self.format.addItem(FILTERS[fmt], fmt)
         self.person = QLineEdit(placeholderText="calendar: one person's service number (optional)")
         self.site = QLineEdit(placeholderText="calendar: one site's team, by site code (optional)")
-        self.message = QLabel("" if plans else "No plan to export yet: solve an operation first.")
+        self.message = plain_label("" if plans else "No plan to export yet: solve an operation first.")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -24,6 +23,7 @@ from deployer.services.imports import (
     preview_import,
 )
 from deployer.store.database import Database
+from deployer.ui.editing import plain_label
 from deployer.ui.rows_model import RowsModel
 from deployer.ui.workers import Worker, start
 
@@ -40,7 +40,7 @@ class ImportDialog(QDialog):
         self.worker: Worker | None = None
         self.setWindowTitle(f"Import {kind.value} — {path.name}")
         self.resize(760, 480)
-        self.summary = QLabel(f"Checking {path.name}…")
+        self.summary = plain_label(f"Checking {path.name}…")
         self.summary.setWordWrap(True)
         self.progress = QProgressBar()
         self.model = RowsModel(["Action", "Key", "Details"], self)

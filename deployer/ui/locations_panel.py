@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from deployer.domain.locations import LocationKind, TravelMatrix
 from deployer.services.places import load_travel, set_leg
 from deployer.store.database import Database
+from deployer.ui.editing import plain_label
 from deployer.ui.rows_model import RowsModel
 from deployer.ui.travel_model import TravelModel
 
@@ -57,7 +58,7 @@ class LocationsPanel(QWidget):
         self.travel_view = QTableView()
         self.travel_view.setModel(self.travel)
         self.travel_view.horizontalHeader().setDefaultSectionSize(64)
-        self.message = QLabel(
+        self.message = plain_label(
             "Minutes one way. Grey ~figures are estimates from coordinates: type to measure."
         )
         self.message.setWordWrap(True)

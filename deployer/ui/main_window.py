@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -22,6 +21,7 @@ from deployer.services.imports import ImportKind, save_template
 from deployer.services.register import RegisterSnapshot, load_register
 from deployer.services.workspace import Workspace
 from deployer.store.database import Database
+from deployer.ui.editing import plain_label
 from deployer.ui.export_dialog import ExportDialog
 from deployer.ui.import_dialog import ImportDialog
 from deployer.ui.locations_panel import LocationsPanel
@@ -86,9 +86,9 @@ class MainWindow(QMainWindow):
         self.solve_panel.solved.connect(self._solved)
         self.solve_panel.recovered.connect(self._recovered)
 
-        self.status = QLabel()
+        self.status = plain_label(wrap=False)
         self.statusBar().addPermanentWidget(
-            QLabel(f"Planner mode · {db.actor} · Database: {db.display_name}")
+            plain_label(f"Planner mode · {db.actor} · Database: {db.display_name}", wrap=False)
         )
         self.statusBar().addWidget(self.status)
         self._build_menus()

@@ -36,7 +36,7 @@ from deployer.domain.operations import DemandLine, Operation, OperationKind, Shi
 from deployer.domain.policy import FatiguePolicy
 from deployer.services.operations import OperationContext, load_context, load_operation, save_operation
 from deployer.store.database import Database
-from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table
+from deployer.ui.editing import ERROR_STYLE, FieldError, editable_table, plain_label
 from deployer.ui.rows_model import EditableRowsModel
 
 #: Shift patterns planners start from.
@@ -205,7 +205,7 @@ class OperationEditor(QWidget):
         self.tabs.addTab(shifts, "Shift templates")
         self.tabs.addTab(demand, "Demand")
         self.tabs.addTab(policy, "Fatigue policy")
-        self.message = QLabel("Choose an operation, or start a new one.")
+        self.message = plain_label("Choose an operation, or start a new one.")
         self.message.setWordWrap(True)
         save = QPushButton("Save operation")
         save.clicked.connect(self.save)

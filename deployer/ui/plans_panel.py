@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from deployer.services import approval
 from deployer.services.exports import list_plans
 from deployer.store.database import Database
 from deployer.store.repositories.plans import PlanSummary
+from deployer.ui.editing import plain_label
 from deployer.ui.review_window import diff_rows
 from deployer.ui.rows_model import RowsModel
 
@@ -44,7 +44,7 @@ class PlansPanel(QWidget):
         self.diff_view = QTableView()
         self.diff_view.setModel(self.diff)
         self.diff_view.horizontalHeader().setStretchLastSection(True)
-        self.diff_title = QLabel("Select two versions and press Compare to see who moved where.")
+        self.diff_title = plain_label("Select two versions and press Compare to see who moved where.")
         buttons = QHBoxLayout()
         for text, slot in (
             ("Submit for approval", self.submit),
@@ -57,7 +57,7 @@ class PlansPanel(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch()
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from deployer.domain.approval import Decision, PlanDiff, Verdict
 from deployer.domain.roster_lines import roster_lines
 from deployer.services.approval import Review, decide, review_bundle
+from deployer.ui.editing import plain_label
 from deployer.ui.rows_model import RowsModel
 
 BANNER_STYLE = "background:#1f3a5f;color:white;font-weight:bold;padding:8px;"
@@ -61,16 +61,16 @@ class ReviewWindow(QMainWindow):
         bundle, s = self.review.bundle, self.review.summary
         plan = bundle.plan
         self.setWindowTitle(f"Deployer — REVIEW MODE — {plan.operation} v{plan.version}")
-        self.banner = QLabel(
+        self.banner = plain_label(
             f"COMMANDER REVIEW MODE · {bundle_path.name} · no database in use · "
             f"{plan.operation} version {plan.version} ({plan.status})"
         )
         self.banner.setStyleSheet(BANNER_STYLE)
-        self.warning = QLabel("; ".join(self.review.tampering))
+        self.warning = plain_label("; ".join(self.review.tampering))
         self.warning.setStyleSheet(TAMPERED_STYLE)
         self.warning.setWordWrap(True)
         self.warning.setVisible(bool(self.review.tampering))
-        self.summary = QLabel(
+        self.summary = plain_label(
             f"{s['assignments']} assignments for {s['people']} people · cover {s['filled']} of "
             f"{s['required']} ({s['short']} short) · {len(self.review.hard_findings)} rule breaches · "
             f"objective {s['objective']:.1f} · exported by {bundle.exported_by} at {bundle.exported_at}"
@@ -157,7 +157,7 @@ class DecideDialog(QDialog):
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.comment = QTextEdit()
         self.out = QLineEdit(str(bundle_path.with_name(bundle_path.stem + f"-{verdict.value}.decision")))
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setStyleSheet("color:#8b0000")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

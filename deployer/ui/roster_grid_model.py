@@ -13,6 +13,7 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.validator import Breach
 from deployer.ui.city_colours import SHORT, city_colours
+from deployer.ui.editing import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 _ROLES = frozenset(
@@ -228,7 +229,7 @@ class RosterGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return _SHORT_BRUSH if faults else self._brushes.get(city)
         if role == Qt.ItemDataRole.ToolTipRole and faults:
-            return "\n".join(faults)
+            return plain_tip("\n".join(faults))
         if role == Qt.ItemDataRole.FontRole and faults:
             return self._bold
         return None

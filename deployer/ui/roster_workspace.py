@@ -7,6 +7,7 @@ is made and checked at once by the validator, so the problems panel is always cu
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -36,6 +37,7 @@ from deployer.store.repositories.plans import PlanSummary
 from deployer.ui.charts_view import ChartsView
 from deployer.ui.city_colours import city_colours
 from deployer.ui.coverage_model import CoverageModel
+from deployer.ui.editing import plain_label
 from deployer.ui.roster_grid_model import FIXED_COLUMNS, RosterGrid, RosterGridModel
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.timeline_view import TimelineView
@@ -87,7 +89,7 @@ class RosterWorkspace(QWidget):
         self.plan_box.activated.connect(self._plan_chosen)
         self.search = QLineEdit(placeholderText="Find people in the roster: name, number, rank…")
         self.search.setClearButtonEnabled(True)
-        self.state = QLabel("Choose an operation and a plan, or solve one.")
+        self.state = plain_label("Choose an operation and a plan, or solve one.")
         self.legend = QLabel()
 
         self.grid_model = RosterGridModel(self)
@@ -243,8 +245,8 @@ class RosterWorkspace(QWidget):
         self.legend.setText(
             "Cities: "
             + "  ".join(
-                f"<span style='background:{colour.name()}'>&nbsp;{places[c].name if c in places else c}"
-                "&nbsp;</span>"
+                f"<span style='background:{colour.name()}'>&nbsp;"
+                f"{escape(places[c].name if c in places else c)}&nbsp;</span>"
                 for c, colour in colours.items()
             )
             + "  <span style='background:#ffb3b3'>&nbsp;breach or short&nbsp;</span>"
@@ -412,7 +414,8 @@ class RosterWorkspace(QWidget):
         shifts = sum(1 for i in items if i.kind == "shift")
         hours = sum((i.end - i.start).total_seconds() for i in items if i.kind == "shift") / 3600
         self.timeline_title.setText(
-            f"<b>{person.name}</b> · {person.rank} {number} · {person.agency} · home {person.home_station}"
+            f"<b>{escape(person.name)}</b> · {escape(f'{person.rank} {number} · {person.agency}')}"
+            f" · home {escape(person.home_station)}"
             f" · {shifts} shifts, {hours:g} h"
         )
         self.timeline.show_items(

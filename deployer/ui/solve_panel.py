@@ -34,6 +34,7 @@ from deployer.services.solve_process import SolveJob, default_memory_limit, solv
 from deployer.services.workspace import Workspace
 from deployer.solver.engine import Progress
 from deployer.store.database import Database
+from deployer.ui.editing import plain_label
 from deployer.ui.rows_model import RowsModel
 from deployer.ui.workers import Worker, start
 
@@ -100,7 +101,7 @@ class SolvePanel(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
-        self.state = QLabel("Open an operation to solve it.")
+        self.state = plain_label("Open an operation to solve it.")
         self.state.setWordWrap(True)
 
         self.objective = QLineSeries()
@@ -137,7 +138,7 @@ class SolvePanel(QWidget):
 
         self.interrupted: Checkpoint | None = None
         self.recovery = QGroupBox("Interrupted solve")
-        self.recovery_text = QLabel()
+        self.recovery_text = plain_label()
         self.recovery_text.setWordWrap(True)
         recover = QPushButton("Recover as a draft plan")
         recover.clicked.connect(self.recover)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from deployer.domain.catalogue import Catalogue
 from deployer.domain.locations import Location
 from deployer.domain.staff import StaffMember
+from deployer.ui.editing import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Service no.", "Name", "Rank", "Agency", "Home station", "Skills", "Next expiry")
@@ -94,7 +95,7 @@ class StaffTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and column == 6 and self._expiring(person):
             return QBrush(QColor("#ffd6d6"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
-            return "\n".join(self._skill_line(q) for q in person.qualifications)
+            return plain_tip("\n".join(self._skill_line(q) for q in person.qualifications))
         return None
 
     def _display(self, person: StaffMember, column: int) -> str:

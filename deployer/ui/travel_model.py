@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from deployer.domain.locations import Leg, Location, LocationKind, TravelMatrix
+from deployer.ui.editing import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 ESTIMATED = QColor("#777777")
@@ -63,7 +64,7 @@ class TravelModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return places[section].code
         if role == Qt.ItemDataRole.ToolTipRole:
-            return places[section].name
+            return plain_tip(places[section].name)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
