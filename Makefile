@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test fuzz lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check deployer tests db bench
 	$(VENV)/bin/mypy deployer
+
+# The reliability suite at length: thousands of fuzzed files and problems, dozens of kills.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz DEPLOYER_KILLS=40 QT_QPA_PLATFORM=offscreen \
+		$(PY) -m pytest tests/reliability --hypothesis-show-statistics -q -o timeout=3600
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check deployer tests db bench

@@ -5,6 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 from collections import Counter
 from dataclasses import replace
@@ -13,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from deployer.cli import main as cli
+from deployer.domain.roster import Assignment
 from deployer.domain.validator import hard_breaches
 from deployer.services import demo
 from deployer.services.recovery import discard_solve, interrupted_solves, recover_solve
@@ -108,3 +113,20 @@ def test_a_discarded_checkpoint_is_gone_and_audited(office: Database) -> None:
     assert interrupted_solves(office) == []
     with office.unit_of_work() as uow:
         assert uow.audit.entries()[-1].action == "discard"
+
+
+def test_recover_from_the_command_line(office: Database, capsys) -> None:  # type: ignore[no-untyped-def]
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with office.unit_of_work() as uow:
+        op = uow.operations.get(SIZE.operation_name)
+        roster = (Assignment(op.shifts[0].key, uow.staff.all()[0].service_number),)
+        checkpoint = uow.checkpoints.start(SIZE.operation_name, "planner", socket.gethostname(), gone.pid)
+        uow.checkpoints.save(checkpoint, 42.0, roster)
+    assert cli(["recover", "--db", office.url]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith(f"{checkpoint}: {SIZE.operation_name}") and "1 assignments" in listed
+    assert cli(["recover", "--db", office.url, "--keep", str(checkpoint)]) == 0
+    plan_id = int(capsys.readouterr().out.split()[-1])
+    assert check_plan(office, plan_id).plan.assignments == roster
+    assert cli(["recover", "--db", office.url]) == 0 and capsys.readouterr().out == ""
