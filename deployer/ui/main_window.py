@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -32,7 +33,7 @@ from deployer.ui.register_panel import RegisterPanel
 from deployer.ui.review_window import ReviewWindow
 from deployer.ui.roster_workspace import RosterWorkspace
 from deployer.ui.solve_panel import SolveOutcome, SolvePanel
-from deployer.ui.workers import Worker, keep_long_lived, start
+from deployer.ui.workers import Worker, collector_paused, keep_long_lived, start
 
 
 class MainWindow(QMainWindow):
@@ -194,7 +195,12 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Read the register again, off the GUI thread."""
         self.status.setText("Loading register…")
-        worker = Worker(lambda report, cancelled: load_register(self.db))
+
+        def read(report: Any, cancelled: Any) -> RegisterSnapshot:
+            with collector_paused():
+                return load_register(self.db)
+
+        worker = Worker(read)
         worker.signals.returned.connect(self._show_register)
         worker.signals.errored.connect(self._show_error)
         worker.signals.finished.connect(lambda: self._workers.discard(worker))

@@ -41,7 +41,7 @@ from deployer.ui.editing import plain_label
 from deployer.ui.roster_grid_model import FIXED_COLUMNS, RosterGrid, RosterGridModel
 from deployer.ui.staff_filter import StaffFilterProxy
 from deployer.ui.timeline_view import TimelineView
-from deployer.ui.workers import Worker, keep_long_lived, start
+from deployer.ui.workers import Worker, collector_paused, keep_long_lived, start
 
 EDITABLE = "Draft: every edit is saved as you make it and checked at once."
 FROZEN = "{status}: read only. Use Plans and approval ▸ New version from selected to change it."
@@ -201,8 +201,9 @@ class RosterWorkspace(QWidget):
         self.state.setText(text)
 
         def task(report: Any, cancelled: Any) -> tuple[Workspace, RosterGrid]:
-            workspace = load()
-            return workspace, RosterGrid(workspace.problem, workspace.assignments, workspace.breaches)
+            with collector_paused():
+                workspace = load()
+                return workspace, RosterGrid(workspace.problem, workspace.assignments, workspace.breaches)
 
         def shown(result: tuple[Workspace, RosterGrid]) -> None:
             self._show(*result)

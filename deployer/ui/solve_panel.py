@@ -36,7 +36,7 @@ from deployer.solver.engine import Progress
 from deployer.store.database import Database
 from deployer.ui.editing import plain_label
 from deployer.ui.rows_model import RowsModel
-from deployer.ui.workers import Worker, start
+from deployer.ui.workers import Worker, collector_paused, start
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class SolvePanel(QWidget):
         self.time_limit.setValue(setting_int(settings, "solve/time_limit", 30))
         self.workers = QSpinBox(minimum=1, maximum=64)
         self.workers.setValue(setting_int(settings, "solve/workers", 2))
-        self.memory = QDoubleSpinBox(minimum=0.5, maximum=4096, decimals=1, suffix=" GB")
+        self.memory = QDoubleSpinBox(minimum=0.1, maximum=4096, decimals=1, suffix=" GB")
         self.memory.setToolTip("The most memory a solve may use; beyond it, it stops with a message.")
         self.memory.setValue(float(str(settings.value("solve/memory_gb", default_memory_limit() / 2**30))))
         self.hard_cover = QCheckBox("Refuse shortfalls (explain instead)")
@@ -230,8 +230,9 @@ class SolvePanel(QWidget):
             solved = solve_in_process(job, report, stop)
             if solved.plan_id is None:
                 return SolveOutcome(solved, None, None)
-            workspace = Workspace.open(self.db, solved.plan_id)
-            return SolveOutcome(solved, workspace, workspace.figures())
+            with collector_paused():
+                workspace = Workspace.open(self.db, solved.plan_id)
+                return SolveOutcome(solved, workspace, workspace.figures())
 
         for series in (self.objective, self.bound):
             series.clear()

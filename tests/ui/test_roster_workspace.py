@@ -84,6 +84,20 @@ def test_stop_ends_the_search_early_and_keeps_the_best_roster(qtbot, window: Mai
     assert result.assignments and solved.args[0].solved.plan_id is not None
 
 
+def test_a_solve_out_of_memory_is_reported_and_the_next_one_runs(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    panel = window.solve_panel
+    panel.time_limit.setValue(3)
+    panel.memory.setValue(0.3)  # the solving process cannot even build its model in this
+    assert panel.start() is not None
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    assert "memory" in panel.state.text() and panel.explanation.isVisible()
+    assert panel.start_button.isEnabled()
+    panel.memory.setValue(8)
+    with qtbot.waitSignal(panel.solved, timeout=60_000) as solved:
+        panel.start()
+    assert solved.args[0].solved.plan_id is not None
+
+
 def test_the_gui_answers_while_the_solver_works(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     """A 20 ms timer keeps firing during a solve: the solve runs off the GUI thread."""
     ticks: list[float] = []
