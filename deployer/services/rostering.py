@@ -9,6 +9,8 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from deployer.domain.errors import DomainError
 from deployer.domain.problem import ObjectiveWeights, RosterProblem, RosterResult
 from deployer.domain.roster import Plan
@@ -69,14 +71,14 @@ def solve_operation(
     with db.unit_of_work() as uow:
         problem = load_problem(uow, operation)
         base = uow.plans.get(reroster_of) if reroster_of is not None else None
+        if base is not None and base.operation != operation:
+            raise DomainError(f"plan {reroster_of}", "operation", f"is {base.operation!r}, not {operation!r}")
         checkpoint = None
         if checkpoint_every is not None:
             checkpoint = uow.checkpoints.start(
                 operation, created_by or db.actor, socket.gethostname(), os.getpid()
             )
     if base is not None:
-        if base.operation != operation:
-            raise DomainError(f"plan {reroster_of}", "operation", f"is {base.operation!r}, not {operation!r}")
         problem = replace(problem, published=base.assignments)
     if weights is not None:
         problem = replace(problem, weights=weights)
@@ -84,7 +86,9 @@ def solve_operation(
 
     def progress(step: Progress) -> None:
         if step.roster is not None and checkpoint is not None:
-            with db.unit_of_work() as uow:
+            # Best effort: a checkpoint that cannot be written (disk full, database busy) must not
+            # stop the search; the next improvement tries again.
+            with contextlib.suppress(SQLAlchemyError, DomainError), db.unit_of_work() as uow:
                 uow.checkpoints.save(checkpoint, step.objective, step.roster)
             step = replace(step, roster=None)
         if on_progress is not None:

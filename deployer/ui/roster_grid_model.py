@@ -215,11 +215,15 @@ class RosterGridModel(QAbstractTableModel):
         return FIXED_COLUMNS[section] if day is None else f"{day:%a}\n{day:%d %b}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What ``data`` answers for a row and column (the filter proxy asks here directly)."""
         # Painting asks for many roles per cell; answer the unused ones first, and cheaply.
         grid = self.grid
-        if role not in _ROLES or not index.isValid() or grid is None:
+        if role not in _ROLES or grid is None:
             return None
-        row, k = index.row(), index.column() - len(FIXED_COLUMNS)
+        k = column - len(FIXED_COLUMNS)
         if k < 0:
             return self._fixed(grid, row, k + len(FIXED_COLUMNS), role)
         text, city = grid.cells[row][k]

@@ -86,10 +86,11 @@ class StaffTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        person = self._staff[index.row()]
-        column = index.column()
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What ``data`` answers for a row and column (the filter proxy asks here directly)."""
+        person = self._staff[row]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(person, column)
         if role == Qt.ItemDataRole.BackgroundRole and column == 6 and self._expiring(person):
