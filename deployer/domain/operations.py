@@ -174,7 +174,7 @@ class Operation:
         )
         try:
             ZoneInfo(self.timezone)
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, OSError) as exc:  # OSError: a name too long for a file
             raise ValueError(f"{record}: timezone {self.timezone!r} is unknown") from exc
         # One canonical order (by start, then key) so equal operations compare equal.
         object.__setattr__(self, "shifts", tuple(sorted(self.shifts, key=_shift_order)))

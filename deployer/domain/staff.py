@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from deployer.domain.errors import require
 
+WEEK_MINUTES = 7 * 24 * 60
+
 
 @dataclass(frozen=True, slots=True)
 class Qualification:
@@ -68,6 +70,11 @@ class EmploymentLimits:
     def check(self, record: str) -> None:
         """Refuse negative or contradictory limits."""
         require(self.contracted_minutes_per_week >= 0, record, "contracted hours", "is negative")
+        for name in ("contracted_minutes_per_week", "max_minutes_per_week"):
+            value = getattr(self, name)
+            require(
+                value is None or value <= WEEK_MINUTES, record, name.replace("_", " "), "is more than a week"
+            )
         for name in (
             "max_minutes_per_week",
             "max_shifts",

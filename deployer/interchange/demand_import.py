@@ -123,7 +123,7 @@ def _operation(
     timezone = before.timezone if before else (zone or DEFAULT_TIMEZONE)
     try:
         tz = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         table.problem(None, "timezone", f"{timezone!r} of operation {name!r} is not a known time zone")
         return None
     if kind not in {k.value for k in OperationKind}:

@@ -99,8 +99,10 @@ def read_staff(tables: list[Table], register: Register) -> StaffChanges:
         known(row, "agency", agency, register.catalogue.agencies)
         if station and station not in register.locations:
             row.table.problem(row.number, "home_station", f"{station!r} is not a known location")
-        contracted = row.decimal("contracted_hours_per_week")
-        most = row.decimal("max_hours_per_week")
+        contracted, most = (
+            _weekly_hours(row, "contracted_hours_per_week"),
+            _weekly_hours(row, "max_hours_per_week"),
+        )
         limit = row.integer("max_shifts")
         away = row.flag("can_deploy_away", default=True)
         before = register.staff.get(number)
@@ -127,6 +129,15 @@ def read_staff(tables: list[Table], register: Register) -> StaffChanges:
             limits=limits,
         )
     return changes(tables, people, register.staff)
+
+
+def _weekly_hours(row: Row, column: str) -> float | None:
+    """Hours a week, from 0 to the 168 a week has."""
+    hours = row.decimal(column)
+    if hours is not None and not 0 <= hours <= 168:
+        row.table.problem(row.number, column, f"{hours:g} is not between 0 and 168 hours a week")
+        return None
+    return hours
 
 
 def read_skills(tables: list[Table], register: Register) -> StaffChanges:

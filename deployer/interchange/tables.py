@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 MAX_BYTES = 200 * 1024 * 1024
 """Larger files are refused before reading: no register or demand table comes near this."""
+MAX_INTEGER = 10**9
+"""No count, minute or cost in a planner's table comes near this; the database column would overflow."""
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,13 @@ class Row:
             self.table.problem(self.number, column, f"{value!r} is not {expected}")
             return None
 
-    def integer(self, column: str, *, required: bool = False, minimum: int = 0) -> int | None:
+    def integer(
+        self, column: str, *, required: bool = False, minimum: int = 0, maximum: int = MAX_INTEGER
+    ) -> int | None:
         number = self._typed(column, required, _whole_number, "a whole number")
-        if number is not None and number < minimum:
-            self.table.problem(self.number, column, f"{number} is below {minimum}")
+        if number is not None and not minimum <= number <= maximum:
+            limit = f"below {minimum}" if number < minimum else f"above {maximum:,}"
+            self.table.problem(self.number, column, f"{number} is {limit}")
             return None
         return number
 

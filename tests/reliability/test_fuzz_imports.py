@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
 from deployer.domain.errors import DomainError
+from deployer.domain.locations import LocationKind
 from deployer.services import demo
 from deployer.services.imports import ImportKind, ImportRejected, apply_import, preview_import
 from deployer.services.resources import RESOURCES
@@ -169,3 +170,28 @@ def test_empty_header_only_and_oversized_files_are_refused(
     big.write_bytes(header + b"\n" + b"x," * 1000)
     with pytest.raises(ImportRejected, match="larger than"):
         preview_import(register, kind, big)
+
+
+def test_cases_the_long_fuzz_run_found_are_refused_by_row_and_column(
+    register: Database, tmp_path: Path
+) -> None:
+    """Each crashed an importer once: a number too big for the database, a time zone too long to
+    be a file name."""
+    staff, demand = _template(ImportKind.STAFF), _template(ImportKind.DEMAND)
+    staff[1][staff[0].index("contracted_hours_per_week")] = "99999999999999999999"
+    staff[1][staff[0].index("max_shifts")] = "99999999999999999999"
+    demand[1][demand[0].index("timezone")] = "x" * 5000
+    with register.unit_of_work() as uow:
+        site = next(loc.code for loc in uow.locations.all() if loc.kind is LocationKind.SITE)
+    for row in demand[1:]:
+        row[demand[0].index("site")] = site
+    cases = [(ImportKind.STAFF, staff, "contracted_hours_per_week"), (ImportKind.STAFF, staff, "max_shifts"),
+             (ImportKind.DEMAND, demand, "timezone")]  # fmt: skip
+    for kind, table, column in cases:
+        path = tmp_path / f"{kind.value}.csv"
+        path.write_bytes(_csv_bytes(table, "utf-8"))
+        before = _state(register)
+        with pytest.raises(ImportRejected) as rejected:
+            preview_import(register, kind, path)
+        assert any(column in str(p) for p in rejected.value.problems), rejected.value.problems
+        assert _state(register) == before
