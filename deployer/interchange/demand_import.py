@@ -159,6 +159,6 @@ def _operation(
             sites=tuple(dict.fromkeys((*before.sites, *sites))),
             shifts=tuple(merged.values()),
         )
-    except (DomainError, ValueError) as error:
+    except (DomainError, ValueError, OverflowError) as error:
         table.problem(None, "operation", f"{name!r}: {error}")
         return None

@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 MAX_BYTES = 200 * 1024 * 1024
 """Larger files are refused before reading: no register or demand table comes near this."""
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+"""Dates outside these are typing slips (and near year 1 or 9999 overflow date arithmetic)."""
 MAX_INTEGER = 10**9
 """No count, minute or cost in a planner's table comes near this; the database column would overflow."""
 
@@ -90,7 +92,11 @@ class Row:
         return self._typed(column, required, _finite, "a number")
 
     def day(self, column: str, *, required: bool = False) -> date | None:
-        return self._typed(column, required, _iso_date, "a date (YYYY-MM-DD)")
+        day = self._typed(column, required, _iso_date, "a date (YYYY-MM-DD)")
+        if day is not None and not FIRST_DATE <= day <= LAST_DATE:
+            self.table.problem(self.number, column, f"{day} is outside {FIRST_DATE.year}-{LAST_DATE.year}")
+            return None
+        return day
 
     def clock(self, column: str, *, required: bool = False) -> time | None:
         return self._typed(column, required, _clock, "a time of day (HH:MM)")

@@ -176,7 +176,7 @@ def test_cases_the_long_fuzz_run_found_are_refused_by_row_and_column(
     register: Database, tmp_path: Path
 ) -> None:
     """Each crashed an importer once: a number too big for the database, a time zone too long to
-    be a file name."""
+    be a file name, a date in year 1."""
     staff, demand = _template(ImportKind.STAFF), _template(ImportKind.DEMAND)
     staff[1][staff[0].index("contracted_hours_per_week")] = "99999999999999999999"
     staff[1][staff[0].index("max_shifts")] = "99999999999999999999"
@@ -185,8 +185,12 @@ def test_cases_the_long_fuzz_run_found_are_refused_by_row_and_column(
         site = next(loc.code for loc in uow.locations.all() if loc.kind is LocationKind.SITE)
     for row in demand[1:]:
         row[demand[0].index("site")] = site
+        row[demand[0].index("operation")] = "An operation no earlier case made"
+    staff[1][staff[0].index("service_number")] = "NEVER-IMPORTED"
+    leave = _template(ImportKind.LEAVE)
+    leave[1][leave[0].index("first_day")] = "0001-01-01"
     cases = [(ImportKind.STAFF, staff, "contracted_hours_per_week"), (ImportKind.STAFF, staff, "max_shifts"),
-             (ImportKind.DEMAND, demand, "timezone")]  # fmt: skip
+             (ImportKind.DEMAND, demand, "timezone"), (ImportKind.LEAVE, leave, "first_day")]  # fmt: skip
     for kind, table, column in cases:
         path = tmp_path / f"{kind.value}.csv"
         path.write_bytes(_csv_bytes(table, "utf-8"))
