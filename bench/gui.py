@@ -43,15 +43,26 @@ def bench_register(app: QApplication, folder: Path, staff: int) -> None:
     db = Database(f"sqlite:///{folder / 'register.sqlite'}")
     demo.load(db, demo.DemoSize(staff=staff, days=2, cities=5, sites=10))
     started = time.perf_counter()
-    snapshot = load_register(db)
+    load_register(db)
     read = time.perf_counter() - started
-    window = MainWindow(db, QSettings(str(folder / "gui.ini"), QSettings.Format.IniFormat))
-    window.show()
+    loaded: list[float] = []
     started = time.perf_counter()
-    window.register.set_snapshot(snapshot)
+    window = MainWindow(db, QSettings(str(folder / "gui.ini"), QSettings.Format.IniFormat))
+    window.register_loaded.connect(lambda: loaded.append(time.perf_counter() - started))
+    window.show()
+    first = None
+    while not loaded:
+        app.processEvents()
+        if first is None and window.staff_model.rowCount():
+            settle(app)
+            first = time.perf_counter() - started
+        time.sleep(0.001)
     settle(app)
-    shown = time.perf_counter() - started
-    print(f"register  {staff:,} staff: read {read:.2f} s, table filled and painted {shown:.2f} s")
+    first = first if first is not None else loaded[0]
+    print(
+        f"register  {staff:,} staff: window opened to first people shown {first:.2f} s, to the whole "
+        f"register shown {loaded[0]:.2f} s (reading all of it alone: {read:.2f} s)"
+    )
     times = []
     typed = ""
     for letter in "smith":

@@ -21,17 +21,28 @@ class RegisterSnapshot:
     operations: list[str]
     versions: dict[str, int]
     """Each person's version counter as read: a save names it to detect another planner's change."""
+    total: int
+    """How many people the register holds (more than ``staff`` when only a first page was read)."""
+
+    @property
+    def complete(self) -> bool:
+        return len(self.staff) >= self.total
 
 
-def load_register(db: Database) -> RegisterSnapshot:
-    """Read the whole register in one transaction."""
+FIRST_PAGE = 1_000
+"""People read first, so a big register shows at once while the rest is read."""
+
+
+def load_register(db: Database, first: int | None = None) -> RegisterSnapshot:
+    """Read the register in one transaction: everyone, or the first ``first`` by service number."""
     with db.unit_of_work() as uow:
         return RegisterSnapshot(
-            staff=uow.staff.all(),
+            staff=uow.staff.all() if first is None else uow.staff.first(first),
             catalogue=uow.catalogue.load(),
             locations={loc.code: loc for loc in uow.locations.all()},
             operations=uow.operations.names(),
             versions=uow.staff.versions(),
+            total=uow.staff.count(),
         )
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from deployer.services.exports import list_plans
 from deployer.services.imports import ImportKind, save_template
-from deployer.services.register import RegisterSnapshot, load_register
+from deployer.services.register import FIRST_PAGE, RegisterSnapshot, load_register
 from deployer.services.workspace import Workspace
 from deployer.store.database import Database
 from deployer.ui.editing import plain_label
@@ -198,14 +198,25 @@ class MainWindow(QMainWindow):
 
         def read(report: Any, cancelled: Any) -> RegisterSnapshot:
             with collector_paused():
+                first = load_register(self.db, FIRST_PAGE)
+                if first.complete:
+                    return first
+                report(first)  # shown while the rest is read
                 return load_register(self.db)
 
         worker = Worker(read)
+        worker.signals.progress.connect(self._show_first_page)
         worker.signals.returned.connect(self._show_register)
         worker.signals.errored.connect(self._show_error)
         worker.signals.finished.connect(lambda: self._workers.discard(worker))
         self._workers.add(worker)
         start(worker)
+
+    def _show_first_page(self, snapshot: RegisterSnapshot) -> None:
+        self.register.set_snapshot(snapshot)
+        self.status.setText(
+            f"Showing the first {len(snapshot.staff):,} of {snapshot.total:,} staff; reading the rest…"
+        )
 
     def _show_register(self, snapshot: RegisterSnapshot) -> None:
         self.register.set_snapshot(snapshot)

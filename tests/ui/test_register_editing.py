@@ -94,3 +94,17 @@ def test_the_skills_catalogue_takes_a_new_skill_and_keeps_codes(qtbot, window: M
         drone = uow.catalogue.load().skills["DRONE"]
     assert drone.expires and drone.max_level == 2
     assert window.register.skill.findData("DRONE") >= 0
+
+
+def test_a_big_register_shows_its_first_page_while_the_rest_is_read(  # type: ignore[no-untyped-def]
+    qtbot, demo_window, monkeypatch
+) -> None:
+    monkeypatch.setattr("deployer.ui.main_window.FIRST_PAGE", 50)
+    window = demo_window(demo.DemoSize(staff=300, days=2, cities=2, sites=2, seed=2))
+    sizes: list[int] = []
+    window.staff_model.modelReset.connect(lambda: sizes.append(window.staff_model.rowCount()))
+    with qtbot.waitSignal(window.register_loaded, timeout=10_000):
+        window.reload()
+    assert sizes == [50, 300]
+    numbers = [window.staff_model.person(r).service_number for r in range(300)]
+    assert sorted(numbers) == sorted({*numbers}), "nobody twice"

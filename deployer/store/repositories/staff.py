@@ -122,6 +122,11 @@ class StaffRepository:
         """The whole register, ordered by service number."""
         return self._load(None)
 
+    def first(self, count: int) -> list[StaffMember]:
+        """The first ``count`` people by service number."""
+        page = select(StaffRow.id).order_by(StaffRow.service_number).limit(count).scalar_subquery()
+        return self._load(StaffRow.id.in_(page))
+
     def add_requests(self, requests: Iterable[StaffRequest]) -> None:
         """Record staff requests (days off, shifts wanted or not, preferred city)."""
         ids = self.ids()
