@@ -34,11 +34,8 @@ KILLS = int(os.environ.get("DEPLOYER_KILLS", "4"))
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Database:
-    db = Database(f"sqlite:///{tmp_path / 'office.sqlite'}")
-    demo.load(db, SIZE)
-    yield db
-    db.close()
+def office(demo_office) -> Database:  # type: ignore[no-untyped-def]
+    return demo_office(SIZE)  # type: ignore[no-any-return]
 
 
 def _start(*args: str) -> subprocess.Popen[str]:

@@ -29,11 +29,8 @@ SIZE = demo.DemoSize(staff=60, days=2, cities=2, sites=2, seed=13)
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Database:
-    db = Database(f"sqlite:///{tmp_path / 'office.sqlite'}")
-    demo.load(db, SIZE)
-    yield db
-    db.close()
+def office(demo_office) -> Database:  # type: ignore[no-untyped-def]
+    return demo_office(SIZE)  # type: ignore[no-any-return]
 
 
 def _limit_pages(db: Database, extra: int) -> None:

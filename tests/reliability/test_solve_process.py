@@ -11,7 +11,6 @@ import sys
 import threading
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -30,11 +29,8 @@ SIZE = demo.DemoSize(staff=120, days=5, cities=2, sites=3, seed=12)
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Database:
-    db = Database(f"sqlite:///{tmp_path / 'office.sqlite'}", actor="planner")
-    demo.load(db, SIZE)
-    yield db
-    db.close()
+def office(demo_office) -> Database:  # type: ignore[no-untyped-def]
+    return demo_office(SIZE)  # type: ignore[no-any-return]
 
 
 def _job(db: Database, **changes: object) -> SolveJob:

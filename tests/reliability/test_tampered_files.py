@@ -73,20 +73,25 @@ def _mutate(data: Any, draw: st.DrawFn) -> Any:
     return draw(st.one_of(other, st.lists(st.integers(), max_size=3), st.just({})))
 
 
+def _damaged_copy(original: Path, crafted: Path, data: st.DataObject) -> Path:
+    """``original`` cut short at any byte, or with one value replaced by another kind of value."""
+    content = original.read_bytes()
+    if data.draw(st.booleans()):
+        crafted.write_bytes(content[: data.draw(st.integers(0, len(content) - 1))])
+    else:
+        document = json.loads(content)
+        mutated = _mutate(document, data.draw)
+        assume(mutated != document)  # a value replaced by an equal one leaves the genuine file
+        crafted.write_text(json.dumps(mutated))
+    return crafted
+
+
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_truncated_or_crafted_decisions_are_refused_and_change_nothing(
     office: dict[str, Any], tmp_path: Path, data: st.DataObject
 ) -> None:
-    original = office["decision"].read_bytes()
-    crafted = tmp_path / "crafted.json"
-    if data.draw(st.booleans()):
-        crafted.write_bytes(original[: data.draw(st.integers(0, len(original) - 1))])
-    else:
-        document = json.loads(original)
-        mutated = _mutate(document, data.draw)
-        assume(mutated != document)  # a value replaced by an equal one is the genuine decision
-        crafted.write_text(json.dumps(mutated))
+    crafted = _damaged_copy(office["decision"], tmp_path / "crafted.json", data)
     with pytest.raises(DecisionRefused):
         import_decision(office["db"], crafted)
     assert _status(office) is PlanStatus.SUBMITTED
@@ -98,12 +103,7 @@ def test_truncated_or_crafted_decisions_are_refused_and_change_nothing(
 def test_truncated_or_crafted_bundles_are_refused_or_flagged(
     office: dict[str, Any], tmp_path: Path, data: st.DataObject
 ) -> None:
-    original = office["bundle"].read_bytes()
-    crafted = tmp_path / "crafted.json"
-    if data.draw(st.booleans()):
-        crafted.write_bytes(original[: data.draw(st.integers(0, len(original) - 1))])
-    else:
-        crafted.write_text(json.dumps(_mutate(json.loads(original), data.draw)))
+    crafted = _damaged_copy(office["bundle"], tmp_path / "crafted.json", data)
     try:
         decide(crafted, office["key"], PASS, Verdict.APPROVE, "", tmp_path / "d.json")
     except (FileRefused, KeyFileError, ValueError):
