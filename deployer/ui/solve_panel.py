@@ -139,7 +139,6 @@ class SolvePanel(QWidget):
         self.interrupted: Checkpoint | None = None
         self.recovery = QGroupBox("Interrupted solve")
         self.recovery_text = plain_label()
-        self.recovery_text.setWordWrap(True)
         recover = QPushButton("Recover as a draft plan")
         recover.clicked.connect(self.recover)
         discard = QPushButton("Discard")
