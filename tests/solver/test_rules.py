@@ -240,3 +240,12 @@ def test_travel_days_count_in_the_run_of_days() -> None:
     # A deployment of 7 would need a travel day inside the run: 8 days of duty, so at most 6 shifts.
     p = problem(daily("MIL-SG", 7), [person("1")], days=8)
     assert solve_checked(p).unfilled == 1
+
+
+def test_the_trip_home_after_the_last_day_counts_in_the_run() -> None:
+    # A Mildura person working Geelong's one shift travels home the day after the operation:
+    # two days of duty in a row, over a one-day limit (found by the engine fuzz test).
+    far = problem([shift("GEE-KP", 0)], [person("1", home_station="STN-MIL")], days=1, max_consecutive_days=1)
+    assert solve_checked(far).unfilled == 1
+    near = problem([shift("GEE-KP", 0)], [person("1")], days=1, max_consecutive_days=1)
+    assert solve_checked(near).unfilled == 0
