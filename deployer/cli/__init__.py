@@ -148,13 +148,16 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _bench_curtois(args: argparse.Namespace) -> int:
-    params = SolveParameters(time_limit=args.time_limit, workers=args.workers)
+    params = SolveParameters(
+        time_limit=args.time_limit, workers=args.workers, neighbourhoods=not args.cp_sat_only
+    )
     print("| " + " | ".join(curtois_bench.HEADER) + " |")
     print("|" + "---|" * len(curtois_bench.HEADER), flush=True)
     rows = curtois_bench.run(
         Path(args.instances),
         params,
         Path(args.out) if args.out else None,
+        only=set(args.only.split(",")) if args.only else None,
         report=lambda row: print(curtois_bench.format_row(row), flush=True),
     )
     ratios = [r.objective / r.best_known for r in rows if r.objective is not None and r.best_known]
@@ -228,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance (default 60)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", metavar="DIR", help="write each roster as InstanceN.roster")
+    p.add_argument(
+        "--only", metavar="NAMES", help="comma-separated instance names, e.g. Instance7,Instance10"
+    )
+    p.add_argument(
+        "--cp-sat-only",
+        action="store_true",
+        help="no neighbourhood search: CP-SAT on the whole model throughout",
+    )
     p.set_defaults(run=_bench_curtois)
     exchange.add_commands(commands, _add_db)
     approval.add_commands(commands, _add_db)

@@ -57,11 +57,14 @@ def run(
     params: SolveParameters,
     out: Path | None = None,
     report: Callable[[BenchRow], None] | None = None,
+    only: set[str] | None = None,
 ) -> list[BenchRow]:
-    """Solve every instance in ``folder``; write rosters to ``out`` when given."""
+    """Solve every instance in ``folder`` (or those named in ``only``); write rosters to ``out``."""
     known = best_known(folder)
     rows = []
     for path in instance_files(folder):
+        if only is not None and path.stem not in only:
+            continue
         instance = read_instance(path)
         result = solve(instance.problem, params)
         independent = score(instance.problem, result.assignments).total

@@ -23,7 +23,12 @@ from deployer.solver.explain import explain_core, explain_shortfalls, explain_un
 from deployer.solver.greedy import greedy_roster
 from deployer.solver.lns import LargeNeighbourhoodSearch
 from deployer.solver.model import RosterModel, UnpinnableError
+from deployer.solver.model_lns import ModelSearch, Solution
 from deployer.solver.top_up import top_up
+
+FIRST_PHASE = 0.1
+"""The share of the time limit CP-SAT searches the whole model before neighbourhoods take over
+(it proves small problems optimal within it, and gives a solution and a bound)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class SolveParameters:
     probing_level: int = 0
     full_model_limit: int = 150_000
     """Above this many person-shift pairs, search by large neighbourhoods instead of one model."""
+    neighbourhoods: bool = True
+    """After a first phase of CP-SAT on the whole model (``FIRST_PHASE`` of the time), improve
+    by neighbourhoods of the same model (``model_lns``); False: CP-SAT alone all the time."""
     checkpoint_every: float | None = None
     """Hand an improving roster itself to the progress callback at most this often (seconds), so
     the caller can keep it safe from a crash; None: never (reading a big roster back costs time)."""
@@ -180,10 +188,16 @@ def _solve_full(
     if first:
         model.hint(first)
     reporter = _Reporter(on_progress, started, lambda value: _chosen(problem, model, value), checkpoints)
-    solver, status, stopped = _run(model, params, reporter, stop, started)
+    first_phase = params.time_limit * FIRST_PHASE if params.neighbourhoods else None
+    solver, status, stopped = _run(model, params, reporter, stop, started, first_phase)
     bound = _bound(solver, problem, candidates)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = _chosen(problem, model, solver.boolean_value)
+        value: Callable[[Any], bool] = solver.boolean_value
+        if status == cp_model.FEASIBLE and not stopped and first_phase is not None:
+            best = _neighbourhoods(model, solver, params, reporter, stop, started, bound)
+            value = lambda var: bool(best.values[var.index])  # noqa: E731
+            stopped = stop is not None and stop.is_set()
+        chosen = _chosen(problem, model, value)
         chosen_score = score(problem, chosen)
         if first_score is None or chosen_score.total <= first_score.total + 1e-6:
             proven = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
@@ -230,7 +244,11 @@ def _run(
     reporter: _Reporter,
     stop: threading.Event | None,
     started: float,
+    settle_after: float | None = None,
 ) -> tuple[cp_model.CpSolver, Any, bool]:
+    """CP-SAT on the whole model until the time limit or ``stop``; with ``settle_after``, it also
+    ends at the first solution found that many seconds after ``started`` (or as soon as it has
+    one, once they are past)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, params.time_limit - (time.perf_counter() - started))
     solver.parameters.num_workers = max(1, params.workers)
@@ -243,9 +261,15 @@ def _run(
 
     def watch() -> None:
         nonlocal stopped
-        while stop is not None and not finished.wait(0.05):
-            if stop.is_set():
+        while not finished.wait(0.05):
+            if stop is not None and stop.is_set():
                 stopped = True
+                solver.stop_search()
+            elif (
+                settle_after is not None
+                and reporter.solutions
+                and time.perf_counter() - started > settle_after
+            ):
                 solver.stop_search()
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -256,6 +280,40 @@ def _run(
         finished.set()
         watcher.join()
     return solver, status, stopped
+
+
+def _neighbourhoods(
+    model: RosterModel,
+    solver: cp_model.CpSolver,
+    params: SolveParameters,
+    reporter: _Reporter,
+    stop: threading.Event | None,
+    started: float,
+    bound: float,
+) -> Solution:
+    """Improve CP-SAT's solution by neighbourhoods of the model until the time limit or ``stop``."""
+    search = ModelSearch(
+        model,
+        Solution(list(solver.response_proto.solution), solver.objective_value),
+        seed=params.seed,
+        workers=params.workers,
+    )
+
+    def improved(solution: Solution) -> None:
+        if reporter.on_progress is None:
+            return
+        read = lambda: _chosen(model.problem, model, lambda var: bool(solution.values[var.index]))  # noqa: E731
+        reporter.on_progress(
+            Progress(
+                solution.objective / 60,
+                bound,
+                time.perf_counter() - started,
+                reporter.solutions + search.improvements,
+                reporter.checkpoints.roster(read),
+            )
+        )
+
+    return search.run(started + params.time_limit, stop, improved)
 
 
 def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolveParameters) -> list[str]:

@@ -530,6 +530,24 @@ class RosterModel:
                 self.model.add(total >= limits.min_total_minutes - short),
                 f"minimum {sp.person.service_number}",
             )
+        self._days_for_total_minutes(sp)
+
+    def _days_for_total_minutes(self, sp: _Person) -> None:
+        """How many days the person works, as implied by their total minutes and shift lengths.
+
+        Redundant with the minutes, but CP-SAT prunes far better knowing it: a person's runs and
+        days off are counted in days, their limits in minutes.
+        """
+        limits = sp.person.limits
+        lengths = [self.cands.length[e.cand.shift] for e in sp.entries]
+        explaining = self.explain or self.hard_coverage  # the minimum is then behind an assumption
+        if explaining or self.policy.is_soft("total_minutes") or not lengths or min(lengths) <= 0:
+            return
+        days = [works for day, works in sp.works.items() if day >= self.days[0]]
+        if limits.max_total_minutes is not None and limits.max_total_minutes // min(lengths) < len(days):
+            self.model.add(sum(days) <= limits.max_total_minutes // min(lengths))
+        if limits.min_total_minutes:
+            self.model.add(sum(days) >= -(-limits.min_total_minutes // max(lengths)))
 
     def minutes(self, sp: _Person) -> Expr:
         """Minutes the person works over the horizon."""

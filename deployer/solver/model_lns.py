@@ -1,0 +1,175 @@
+"""Large-neighbourhood search over one built CP-SAT model, for rosters that fit in one model.
+
+After a first solution, CP-SAT alone on a whole roster model improves slowly: with two workers
+only one of them searches the whole model, and rostering rules (runs, days off, total hours)
+make one person's week depend on their whole horizon. Each step here instead copies the
+model, fixes every assignment outside a neighbourhood to its value in the best roster so far,
+and lets a one-worker CP-SAT solve re-optimise the rest, starting from that roster (a hint).
+
+Three kinds of neighbourhood, each with a size that adapts (larger after a step proven
+optimal in time, smaller after one that was not):
+- ``people``: a few people over their whole horizon (their runs, days off and hours reshaped);
+- ``days``: everyone over a few consecutive days (cover swapped between people);
+- ``mixed``: half the people over a few weeks.
+
+One step runs per worker at once; a step's roster is kept when it costs no more than the best
+(equal moves let the search drift across plateaus). Every kept roster satisfies the whole model.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from deployer.solver.model import RosterModel
+
+KINDS = ("people", "days", "mixed")
+START_SIZE = {"people": 4.0, "days": 7.0, "mixed": 14.0}
+GROWTH = 1.15
+
+
+@dataclass
+class Solution:
+    """Every variable's value in one solution of the model, and its objective (sixtieths)."""
+
+    values: list[int]
+    objective: float
+
+
+Improved = Callable[[Solution], None]
+
+
+class ModelSearch:
+    """Improves a solution of ``model`` step by step; see the module docstring."""
+
+    def __init__(
+        self,
+        model: RosterModel,
+        start: Solution,
+        *,
+        seed: int = 0,
+        workers: int = 2,
+        step_seconds: float = 1.0,
+    ) -> None:
+        self.model = model
+        self.best = start
+        self.rng = random.Random(seed)
+        self.workers = max(1, workers)
+        self.step_seconds = step_seconds
+        cands = model.cands
+        self.days = len(model.days)
+        self.people = sorted({sn for sn, _, _ in model.x})
+        self.variables: dict[tuple[str, int], list[int]] = defaultdict(list)
+        """(person, day number) -> indices of that person's assignment variables on that day."""
+        for (sn, i, _), var in model.x.items():
+            self.variables[(sn, cands.day_of[i])].append(var.index)
+        self.size = dict(START_SIZE)
+        self.steps = self.improvements = 0
+        self._lock = threading.Lock()
+        self._running: set[cp_model.CpSolver] = set()
+
+    def run(self, deadline: float, stop: threading.Event | None, on_improve: Improved) -> Solution:
+        """Step until ``deadline`` (perf_counter seconds) or ``stop``; returns the best solution."""
+        finished = threading.Event()
+
+        def watch() -> None:
+            while stop is not None and not finished.wait(0.05):
+                if stop.is_set():
+                    with self._lock:
+                        for solver in self._running:
+                            solver.stop_search()
+
+        def work(seed: int) -> None:
+            rng = random.Random(seed)
+            while time.perf_counter() < deadline - 0.1 and not (stop is not None and stop.is_set()):
+                self._step(rng, deadline, on_improve)
+
+        threads = [threading.Thread(target=watch, daemon=True)]
+        threads += [
+            threading.Thread(target=work, args=(self.rng.randrange(1 << 30),), daemon=True)
+            for _ in range(self.workers)
+        ]
+        for thread in threads[1:]:
+            thread.start()
+        threads[0].start()
+        for thread in threads[1:]:
+            thread.join()
+        finished.set()
+        threads[0].join()
+        return self.best
+
+    def _step(self, rng: random.Random, deadline: float, on_improve: Improved) -> None:
+        with self._lock:
+            kind = rng.choice(KINDS)
+            people, first, last = self._neighbourhood(kind, rng)
+            base = self.best
+            sub = self._fixed_copy(base, people, first, last)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(
+                0.05, min(self.step_seconds, deadline - time.perf_counter())
+            )
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = rng.randrange(1 << 30)
+            # The LP of the second linearisation level prunes these small models far better
+            # (one person's hours against their runs): steps were 3-6 times faster with it.
+            solver.parameters.linearization_level = 2
+            self._running.add(solver)
+        status = solver.solve(sub)
+        with self._lock:
+            self._running.discard(solver)
+            self.steps += 1
+            proven = status == cp_model.OPTIMAL
+            limit = self._largest(kind)
+            self.size[kind] = (
+                min(limit, self.size[kind] * GROWTH) if proven else max(1.0, self.size[kind] / GROWTH)
+            )
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return
+            if solver.objective_value > self.best.objective:
+                return
+            improved = solver.objective_value < self.best.objective
+            self.best = Solution(list(solver.response_proto.solution), solver.objective_value)
+            if improved:
+                self.improvements += 1
+                on_improve(self.best)
+
+    def _largest(self, kind: str) -> float:
+        """A neighbourhood never grows to the whole model (that is CP-SAT's own search)."""
+        return float(max(1, len(self.people) // 2) if kind == "people" else max(2, self.days // 2))
+
+    def _neighbourhood(self, kind: str, rng: random.Random) -> tuple[set[str], int, int]:
+        """The people and the days [first, last) a step may change."""
+        size = round(self.size[kind])
+        if kind == "people":
+            return set(rng.sample(self.people, min(size, len(self.people)))), 0, self.days
+        width = max(1, min(size, self.days))
+        first = rng.randrange(0, self.days - width + 1)
+        if kind == "days":
+            return set(self.people), first, first + width
+        half = max(1, len(self.people) // 2)
+        return set(rng.sample(self.people, half)), first, first + width
+
+    def _fixed_copy(self, base: Solution, people: set[str], first: int, last: int) -> cp_model.CpModel:
+        """The model with every assignment outside the neighbourhood fixed, hinted with ``base``."""
+        sub = cp_model.CpModel()
+        sub.proto.copy_from(self.model.model.proto)
+        variables = sub.proto.variables
+        values = base.values
+        for (sn, day), indices in self.variables.items():
+            if sn in people and first <= day < last:
+                continue
+            for index in indices:
+                domain = variables[index].domain
+                domain.clear()
+                domain.extend((values[index], values[index]))
+        sub.clear_hints()  # the model may carry the first roster's hint
+        hint = sub.proto.solution_hint
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+        return sub
