@@ -67,6 +67,7 @@ class Candidates:
     _cost_cache: dict[tuple[int, Reach], tuple[int, int]]
     _clashes: dict[tuple[int, int, Reach, Reach], bool]
     _standing_cache: dict[tuple[str, int], _Qualified]
+    _barred_cache: dict[str, frozenset[str]]
 
     def __init__(
         self,
@@ -83,7 +84,7 @@ class Candidates:
         """
         self.problem = problem
         if base is not None:
-            for name in ("_reach_cache", "_cost_cache", "_clashes", "_standing_cache"):
+            for name in ("_reach_cache", "_cost_cache", "_clashes", "_standing_cache", "_barred_cache"):
                 setattr(self, name, getattr(base, name))
             self.shifts, self.index = base.shifts, base.index
             self.kinds, self.kind_of = base.kinds, base.kind_of
@@ -113,6 +114,7 @@ class Candidates:
             self._cost_cache = {}
             self._clashes = {}
             self._standing_cache = {}
+            self._barred_cache = {}
         self._by_line: dict[tuple[int, int], list[tuple[str, Candidate]]] | None = None
         self.complete = people is None and shifts is None
         """True when ``by_person`` holds every person's candidates on every shift."""
@@ -198,6 +200,8 @@ class Candidates:
             return None
         if person.absences and any(a.covers(d) for d in shift_days(shift) for a in person.absences):
             return None
+        if shift.label in self._barred(person):
+            return None
         policy = self.problem.operation.policy
         minutes = self.end_min[i] - self.start_min[i]
         if not policy.is_soft("shift_length") and minutes > policy.max_shift_minutes:
@@ -206,6 +210,16 @@ class Candidates:
             return None
         fatigue, travel = self.costs(i, site_reach)
         return Candidate(i, line, site_reach, fatigue, travel)
+
+    def _barred(self, person: StaffMember) -> frozenset[str]:
+        """Shift labels the person may work none of (a limit of 0 that is not soft)."""
+        found = self._barred_cache.get(person.service_number)
+        if found is None:
+            soft = self.problem.operation.policy.is_soft("max_shifts")
+            limits = person.limits.max_shifts_by_label
+            found = frozenset() if soft else frozenset(label for label, most in limits if most <= 0)
+            self._barred_cache[person.service_number] = found
+        return found
 
     def standing(self, person: StaffMember, kind: int) -> _Qualified:
         """Whether ``person`` holds the rank, agency and skills of line kind ``kind``, and until when."""

@@ -174,8 +174,10 @@ def _solve_full(
             time.perf_counter() - started,
             explanation=(explain_unpinnable(problem, error.assignment),),
         )
+    # The repair of a first roster is a slow way to improve; the neighbourhoods are the fast one.
+    repair_share = FIRST_PHASE if params.neighbourhoods else 0.5
     first, unmended = first_roster(
-        problem, candidates, hint, started + params.time_limit / 2, stop, params.seed
+        problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed
     )
     gc.freeze()
     if unmended:

@@ -8,8 +8,10 @@ and lets a one-worker CP-SAT solve re-optimise the rest, starting from that rost
 
 Three kinds of neighbourhood, each with a size that adapts (larger after a step proven
 optimal in time, smaller after one that was not):
-- ``people``: a few people over their whole horizon (their runs, days off and hours reshaped);
-- ``days``: everyone over a few consecutive days (cover swapped between people);
+- ``people``: a few people over their whole horizon, up to eight weeks (their runs, days off and
+  hours reshaped);
+- ``days``: everyone over a few consecutive days (cover swapped between people), half the
+  time around a day with unmet demand;
 - ``mixed``: half the people over a few weeks.
 
 One step runs per worker at once; a step's roster is kept when it costs no more than the best
@@ -32,6 +34,8 @@ from deployer.solver.model import RosterModel
 KINDS = ("people", "days", "mixed")
 START_SIZE = {"people": 4.0, "days": 7.0, "mixed": 14.0}
 GROWTH = 1.15
+PEOPLE_WINDOW = 8 * 7
+"""Days a ``people`` neighbourhood spans at most: a year of a few people is too big a step."""
 
 
 @dataclass
@@ -69,6 +73,8 @@ class ModelSearch:
         """(person, day number) -> indices of that person's assignment variables on that day."""
         for (sn, i, _), var in model.x.items():
             self.variables[(sn, cands.day_of[i])].append(var.index)
+        self.unfilled = [(var.index, cands.day_of[i]) for (i, _), var in model.under.items()]
+        """Shortfall variables and their day: windows are often put where demand is unmet."""
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
@@ -147,13 +153,24 @@ class ModelSearch:
         """The people and the days [first, last) a step may change."""
         size = round(self.size[kind])
         if kind == "people":
-            return set(rng.sample(self.people, min(size, len(self.people)))), 0, self.days
+            width = min(self.days, PEOPLE_WINDOW)
+            first = rng.randrange(0, self.days - width + 1)
+            return set(rng.sample(self.people, min(size, len(self.people)))), first, first + width
         width = max(1, min(size, self.days))
-        first = rng.randrange(0, self.days - width + 1)
+        first = self._window_start(width, rng)
         if kind == "days":
             return set(self.people), first, first + width
         half = max(1, len(self.people) // 2)
         return set(rng.sample(self.people, half)), first, first + width
+
+    def _window_start(self, width: int, rng: random.Random) -> int:
+        """A random window, or half the time one around a day with unmet demand in the best roster."""
+        values = self.best.values
+        short = [day for index, day in self.unfilled if values[index] > 0]
+        if short and rng.random() < 0.5:
+            centre = rng.choice(short)
+            return min(max(0, centre - rng.randrange(width)), self.days - width)
+        return rng.randrange(0, self.days - width + 1)
 
     def _fixed_copy(self, base: Solution, people: set[str], first: int, last: int) -> cp_model.CpModel:
         """The model with every assignment outside the neighbourhood fixed, hinted with ``base``."""

@@ -1,0 +1,76 @@
+"""Neighbourhood search over a built model: every kept roster valid, cheaper, and stoppable."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+
+from deployer.domain.scoring import score
+from deployer.domain.validator import hard_breaches, validate
+from deployer.interchange.curtois import Instance, read_instance
+from deployer.solver.candidates import Candidates
+from deployer.solver.engine import _chosen
+from deployer.solver.model import RosterModel
+from deployer.solver.model_lns import ModelSearch, Solution
+
+
+def ward_instance(folder: Path, staff: int = 12, days: int = 21, seed: int = 3) -> Instance:
+    """A small ward in the Curtois & Qu format: tight hours, runs, days off, requests and cover."""
+    rng = random.Random(seed)
+    lines = [f"SECTION_HORIZON\n{days}\n", "SECTION_SHIFTS\nE,480,\nL,480,E\nN,600,E|L\n", "SECTION_STAFF"]
+    for n in range(staff):
+        lines.append(f"P{n},E={days}|L={days}|N={days // 3},{480 * days // 2},{480 * days // 3},5,2,2,2")
+    lines.append("\nSECTION_DAYS_OFF")
+    lines += [f"P{n},{rng.randrange(days)}" for n in range(0, staff, 3)]
+    lines.append("\nSECTION_SHIFT_ON_REQUESTS")
+    lines += [f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('ELN')},{rng.randint(1, 3)}" for _ in range(20)]
+    lines.append("\nSECTION_SHIFT_OFF_REQUESTS")
+    lines += [f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('ELN')},{rng.randint(1, 3)}" for _ in range(20)]
+    lines.append("\nSECTION_COVER")
+    lines += [f"{d},{s},{rng.randint(1, 3)},100,1" for d in range(days) for s in "ELN"]
+    path = folder / "Ward.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return read_instance(path)
+
+
+def first_solution(model: RosterModel) -> Solution:
+    solver = cp_model.CpSolver()
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(model.model) in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+    return Solution(list(solver.response_proto.solution), solver.objective_value)
+
+
+@pytest.fixture
+def ward(tmp_path: Path) -> tuple[Instance, RosterModel]:
+    instance = ward_instance(tmp_path)
+    return instance, RosterModel(instance.problem, Candidates(instance.problem))
+
+
+def test_search_improves_the_first_solution_and_every_improvement_is_a_valid_roster(ward) -> None:  # type: ignore[no-untyped-def]
+    instance, model = ward
+    start = first_solution(model)
+    seen: list[float] = []
+    search = ModelSearch(model, start, seed=1, workers=2)
+    best = search.run(time.perf_counter() + 4, None, lambda s: seen.append(s.objective))
+    assert best.objective < start.objective
+    assert seen == sorted(seen, reverse=True) and seen[-1] == best.objective
+    roster = _chosen(instance.problem, model, lambda var: bool(best.values[var.index]))
+    assert hard_breaches(validate(instance.problem, roster)) == []
+    assert score(instance.problem, roster).total == pytest.approx(best.objective / 60)
+    assert search.steps > search.improvements > 0
+
+
+def test_stop_ends_the_search_within_a_moment(ward) -> None:  # type: ignore[no-untyped-def]
+    _, model = ward
+    stop = threading.Event()
+    search = ModelSearch(model, first_solution(model), step_seconds=30)
+    threading.Timer(0.5, stop.set).start()
+    began = time.perf_counter()
+    search.run(time.perf_counter() + 60, stop, lambda s: None)
+    assert time.perf_counter() - began < 5
