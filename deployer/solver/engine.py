@@ -175,7 +175,7 @@ def _solve_full(
             explanation=(explain_unpinnable(problem, error.assignment),),
         )
     # The repair of a first roster is a slow way to improve; the neighbourhoods are the fast one.
-    repair_share = FIRST_PHASE if params.neighbourhoods else 0.5
+    repair_share = 0.3 if params.neighbourhoods else 0.5
     first, unmended = first_roster(
         problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed
     )
@@ -383,13 +383,16 @@ def repair(
     )
     people = {p.service_number: p for p in problem.staff}
     rounds = 0
+    horizon = len(problem.operation.days)
     while unmended and time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
-        # Four weeks settle in about a second; every third round looks wider for stuck cases.
-        width, limit = (56, 3.0) if rounds % 3 == 2 else (28, 1.0)
+        # First each person alone over the whole horizon (with everyone else's cover fixed, one
+        # person's rules settle in a fraction of a second); then with two colleagues over four
+        # weeks, every third round eight.
+        others, width, limit = (0, horizon, 2.0) if rounds == 0 else (2, 56, 3.0) if rounds % 3 == 2 else (2, 28, 1.0)
         for breach in unmended:
             if time.perf_counter() >= deadline or breach.service_number not in people:
                 continue
-            hood = lns.around(people[breach.service_number], 2, width)
+            hood = lns.around(people[breach.service_number], others, width)
             lns.step(hood, min(limit, deadline - time.perf_counter()), stop)
         roster, unmended = clean_roster(problem, lns.roster)
         lns.roster = roster

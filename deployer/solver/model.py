@@ -486,33 +486,44 @@ class RosterModel:
     def _forbidden_successions(self, sp: _Person) -> None:
         """Shift label pairs that may not follow on the next day.
 
-        One constraint per day and first label covers all its forbidden successors: at most one
-        shift is worked a day, so the sum is exact.
+        Labels that forbid the same successors share one constraint per day: at most one shift is
+        worked a day, so the sum of the day's such shifts and the next day's forbidden ones is
+        at most one.
         """
-        after: dict[str, set[str]] = defaultdict(set)
-        for first, second in self.policy.forbidden_successions:
-            after[first].add(second)
-        if not after:
+        groups = self._succession_groups()
+        if not groups:
             return
         for d, entries in sp.by_day.items():
-            tomorrow = sp.by_day.get(d + timedelta(days=1), [])
+            tomorrow = sp.by_day.get(d + timedelta(days=1))
             if not tomorrow:
                 continue
-            by_label: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-            for e in entries:
-                if e.shift.label in after:
-                    by_label[e.shift.label].append(e.var)
-            for label, today in by_label.items():
-                banned = [e.var for e in tomorrow if e.shift.label in after[label]]
+            for labels, banned_labels in groups:
+                today = [e.var for e in entries if e.shift.label in labels]
+                banned = [e.var for e in tomorrow if e.shift.label in banned_labels] if today else []
                 if banned:
                     excess = self._excess("forbidden_succession", 1, sp)
                     self.model.add(cp_model.LinearExpr.sum([*today, *banned]) <= 1 + excess)
 
+    def _succession_groups(self) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """(labels, the labels none of them may be followed by), labels grouped by that set."""
+        if not hasattr(self, "_successions"):
+            after: dict[str, set[str]] = defaultdict(set)
+            for first, second in self.policy.forbidden_successions:
+                after[first].add(second)
+            grouped: dict[frozenset[str], set[str]] = defaultdict(set)
+            for label, banned in after.items():
+                grouped[frozenset(banned)].add(label)
+            self._successions = [(frozenset(labels), banned) for banned, labels in grouped.items()]
+        return self._successions
+
     def _person_limits(self, sp: _Person) -> None:
         """Per-person maximum shifts (in all and by label) and total minutes."""
         limits = sp.person.limits
+        by_label: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for e in sp.entries:
+            by_label[e.shift.label].append(e.var)
         for label, limit in limits.max_shifts_by_label:
-            labelled = [e.var for e in sp.entries if e.shift.label == label]
+            labelled = by_label.get(label, [])
             if len(labelled) > limit:
                 self.model.add(sum(labelled) <= limit + self._excess("max_shifts", len(labelled), sp))
         if limits.max_shifts is not None and len(sp.entries) > limits.max_shifts:

@@ -6,16 +6,20 @@ make one person's week depend on their whole horizon. Each step here instead cop
 model, fixes every assignment outside a neighbourhood to its value in the best roster so far,
 and lets a one-worker CP-SAT solve re-optimise the rest, starting from that roster (a hint).
 
-Three kinds of neighbourhood, each with a size that adapts (larger after a step proven
-optimal in time, smaller after one that was not):
-- ``people``: a few people over their whole horizon, up to eight weeks (their runs, days off and
-  hours reshaped);
+Four kinds of neighbourhood:
+- ``people``: a few people over their whole horizon (up to twelve weeks of it): their runs, days
+  off and hours reshaped against everyone else's cover;
 - ``days``: everyone over a few consecutive days (cover swapped between people), half the
   time around a day with unmet demand;
-- ``mixed``: half the people over a few weeks.
+- ``mixed``: half the people over a few weeks;
+- ``short``: people who could fill a shift left short in the best roster, around its day.
 
-One step runs per worker at once; a step's roster is kept when it costs no more than the best
-(equal moves let the search drift across plateaus). Every kept roster satisfies the whole model.
+Small steps are cheap (one person's year settles in tens of milliseconds), so each kind starts
+small and its size adapts: it grows after a step that was proven optimal without improving
+(the neighbourhood holds nothing better: look wider) and shrinks after a step that ran out of
+time. One step runs per worker at once; a step's roster is kept when it costs no more than the
+best (equal moves let the search drift across plateaus). Every kept roster satisfies the whole
+model.
 """
 
 from __future__ import annotations
@@ -31,10 +35,10 @@ from ortools.sat.python import cp_model
 
 from deployer.solver.model import RosterModel
 
-KINDS = ("people", "days", "mixed")
-START_SIZE = {"people": 4.0, "days": 7.0, "mixed": 14.0}
-GROWTH = 1.15
-PEOPLE_WINDOW = 8 * 7
+KINDS = ("people", "days", "mixed", "short")
+START_SIZE = {"people": 1.0, "days": 2.0, "mixed": 3.0, "short": 2.0}
+GROWTH = 1.2
+PEOPLE_WINDOW = 12 * 7
 """Days a ``people`` neighbourhood spans at most: a year of a few people is too big a step."""
 
 
@@ -75,6 +79,11 @@ class ModelSearch:
             self.variables[(sn, cands.day_of[i])].append(var.index)
         self.unfilled = [(var.index, cands.day_of[i]) for (i, _), var in model.under.items()]
         """Shortfall variables and their day: windows are often put where demand is unmet."""
+        able: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for sn, i, line in model.x:
+            able[(i, line)].add(sn)
+        self.fillers = {var.index: sorted(able[key]) for key, var in model.under.items()}
+        """Shortfall variable -> the people who could fill that line."""
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
@@ -130,16 +139,14 @@ class ModelSearch:
         with self._lock:
             self._running.discard(solver)
             self.steps += 1
-            proven = status == cp_model.OPTIMAL
-            limit = self._largest(kind)
-            self.size[kind] = (
-                min(limit, self.size[kind] * GROWTH) if proven else max(1.0, self.size[kind] / GROWTH)
-            )
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            improved = found and solver.objective_value < self.best.objective
+            if status != cp_model.OPTIMAL:
+                self.size[kind] = max(1.0, self.size[kind] / GROWTH)
+            elif not improved:
+                self.size[kind] = min(self._largest(kind), self.size[kind] * GROWTH)
+            if not found or solver.objective_value > self.best.objective:
                 return
-            if solver.objective_value > self.best.objective:
-                return
-            improved = solver.objective_value < self.best.objective
             self.best = Solution(list(solver.response_proto.solution), solver.objective_value)
             if improved:
                 self.improvements += 1
@@ -147,13 +154,19 @@ class ModelSearch:
 
     def _largest(self, kind: str) -> float:
         """A neighbourhood never grows to the whole model (that is CP-SAT's own search)."""
-        return float(max(1, len(self.people) // 2) if kind == "people" else max(2, self.days // 2))
+        if kind in ("people", "short"):
+            return float(max(1, len(self.people) // 2))
+        return float(max(2, self.days // 2))
 
     def _neighbourhood(self, kind: str, rng: random.Random) -> tuple[set[str], int, int]:
         """The people and the days [first, last) a step may change."""
         size = round(self.size[kind])
-        if kind == "people":
+        if kind in ("people", "short"):
             width = min(self.days, PEOPLE_WINDOW)
+            if kind == "short" and (short := self._short(rng)) is not None:
+                fillers, day = short
+                first = min(max(0, day - rng.randrange(width)), self.days - width)
+                return set(rng.sample(fillers, min(size, len(fillers)))), first, first + width
             first = rng.randrange(0, self.days - width + 1)
             return set(rng.sample(self.people, min(size, len(self.people)))), first, first + width
         width = max(1, min(size, self.days))
@@ -162,6 +175,15 @@ class ModelSearch:
             return set(self.people), first, first + width
         half = max(1, len(self.people) // 2)
         return set(rng.sample(self.people, half)), first, first + width
+
+    def _short(self, rng: random.Random) -> tuple[list[str], int] | None:
+        """The people who could fill a random line left short in the best roster, and its day."""
+        values = self.best.values
+        short = [(index, day) for index, day in self.unfilled if values[index] > 0 and self.fillers[index]]
+        if not short:
+            return None
+        index, day = rng.choice(short)
+        return self.fillers[index], day
 
     def _window_start(self, width: int, rng: random.Random) -> int:
         """A random window, or half the time one around a day with unmet demand in the best roster."""
