@@ -45,9 +45,7 @@ def generate(staff: int, days: int, shifts: int, seed: int) -> str:
     allowed: dict[str, list[str]] = {}
     for name in names:
         allowed[name] = [t for t, _, _ in types if rng.random() < 0.6] or [types[0][0]]
-        caps = "|".join(
-            f"{t}={_cap(length, days) if t in allowed[name] else 0}" for t, _, length in types
-        )
+        caps = "|".join(f"{t}={_cap(length, days) if t in allowed[name] else 0}" for t, _, length in types)
         lines.append(f"{name},{caps},{most},{most - 960},{rng.choice((5, 6))},2,2,{weeks // 2}")
     lines += ["", "SECTION_DAYS_OFF"]
     for name in names:

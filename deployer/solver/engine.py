@@ -388,7 +388,9 @@ def repair(
         # First each person alone over the whole horizon (with everyone else's cover fixed, one
         # person's rules settle in a fraction of a second); then with two colleagues over four
         # weeks, every third round eight.
-        others, width, limit = (0, horizon, 2.0) if rounds == 0 else (2, 56, 3.0) if rounds % 3 == 2 else (2, 28, 1.0)
+        others, width, limit = (
+            (0, horizon, 2.0) if rounds == 0 else (2, 56, 3.0) if rounds % 3 == 2 else (2, 28, 1.0)
+        )
         for breach in unmended:
             if time.perf_counter() >= deadline or breach.service_number not in people:
                 continue

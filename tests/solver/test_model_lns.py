@@ -27,10 +27,12 @@ def ward_instance(folder: Path, staff: int = 12, days: int = 21, seed: int = 3) 
         lines.append(f"P{n},E={days}|L={days}|N={days // 3},{480 * days // 2},{480 * days // 3},5,2,2,2")
     lines.append("\nSECTION_DAYS_OFF")
     lines += [f"P{n},{rng.randrange(days)}" for n in range(0, staff, 3)]
-    lines.append("\nSECTION_SHIFT_ON_REQUESTS")
-    lines += [f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('ELN')},{rng.randint(1, 3)}" for _ in range(20)]
-    lines.append("\nSECTION_SHIFT_OFF_REQUESTS")
-    lines += [f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('ELN')},{rng.randint(1, 3)}" for _ in range(20)]
+    for section in ("SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS"):
+        lines.append(f"\n{section}")
+        lines += [
+            f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('ELN')},{rng.randint(1, 3)}"
+            for _ in range(20)
+        ]
     lines.append("\nSECTION_COVER")
     lines += [f"{d},{s},{rng.randint(1, 3)},100,1" for d in range(days) for s in "ELN"]
     path = folder / "Ward.txt"
