@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, SolveStatus
 from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
-from deployer.domain.scoring import Score, score
+from deployer.domain.scoring import Score, fairness_units, score
 from deployer.domain.validator import Breach, hard_breaches, validate
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
@@ -182,7 +182,9 @@ def _solve_full(
     gc.freeze()
     if unmended:
         first = []  # not a valid roster: neither a hint nor a fallback
+    scoring = time.perf_counter()
     first_score = score(problem, first) if first else None
+    finish = _finish_by(started, params, time.perf_counter() - scoring)
     checkpoints = _Checkpoints(params.checkpoint_every)
     if on_progress is not None and first_score is not None:
         elapsed = time.perf_counter() - started
@@ -191,12 +193,12 @@ def _solve_full(
         model.hint(first)
     reporter = _Reporter(on_progress, started, lambda value: _chosen(problem, model, value), checkpoints)
     first_phase = params.time_limit * FIRST_PHASE if params.neighbourhoods else None
-    solver, status, stopped = _run(model, params, reporter, stop, started, first_phase)
+    solver, status, stopped = _run(model, params, reporter, stop, started, finish, first_phase)
     bound = _bound(solver, problem, candidates)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         value: Callable[[Any], bool] = solver.boolean_value
         if status == cp_model.FEASIBLE and not stopped and first_phase is not None:
-            best = _neighbourhoods(model, solver, params, reporter, stop, started, bound)
+            best = _neighbourhoods(model, solver, params, reporter, stop, started, finish, bound)
             value = lambda var: bool(best.values[var.index])  # noqa: E731
             stopped = stop is not None and stop.is_set()
         chosen = _chosen(problem, model, value)
@@ -246,13 +248,14 @@ def _run(
     reporter: _Reporter,
     stop: threading.Event | None,
     started: float,
+    finish: float,
     settle_after: float | None = None,
 ) -> tuple[cp_model.CpSolver, Any, bool]:
-    """CP-SAT on the whole model until the time limit or ``stop``; with ``settle_after``, it also
-    ends at the first solution found that many seconds after ``started`` (or as soon as it has
-    one, once they are past)."""
+    """CP-SAT on the whole model until ``finish`` (perf_counter seconds) or ``stop``; with
+    ``settle_after``, it also ends at the first solution found that many seconds after ``started``
+    (or as soon as it has one, once they are past)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, params.time_limit - (time.perf_counter() - started))
+    solver.parameters.max_time_in_seconds = max(0.1, finish - time.perf_counter())
     solver.parameters.num_workers = max(1, params.workers)
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
@@ -291,6 +294,7 @@ def _neighbourhoods(
     reporter: _Reporter,
     stop: threading.Event | None,
     started: float,
+    finish: float,
     bound: float,
 ) -> Solution:
     """Improve CP-SAT's solution by neighbourhoods of the model until the time limit or ``stop``."""
@@ -315,7 +319,7 @@ def _neighbourhoods(
             )
         )
 
-    return search.run(started + params.time_limit, stop, improved)
+    return search.run(finish, stop, improved)
 
 
 def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolveParameters) -> list[str]:
@@ -428,7 +432,9 @@ def _solve_large(
     gc.freeze()
     roster, _ = first_roster(problem, cands, hint, started + params.time_limit / 2, stop, params.seed)
     gc.freeze()
+    scoring = time.perf_counter()
     best = score(problem, roster).total
+    finish = _finish_by(started, params, time.perf_counter() - scoring)
     report = on_progress or (lambda progress: None)
     checkpoints = _Checkpoints(params.checkpoint_every)
     report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
@@ -436,11 +442,14 @@ def _solve_large(
 
     kept = list(roster)
 
+    # A step judges its neighbourhood only. Without fairness terms that is exact; with them (the
+    # heaviest load of a rank is global) the whole roster can come out dearer, so it is scored
+    # again. Keep the best whole roster, search on from it.
+    local = not any(fairness_units(problem))
+
     def improved(new: list[Assignment]) -> None:
-        # A step judges its neighbourhood only; the heaviest load of a rank is global, so the
-        # whole roster can come out dearer. Keep the best whole roster, search on from it.
         nonlocal best, kept
-        total = score(problem, new).total
+        total = best - lns.gain if local else score(problem, new).total
         if total < best:
             best, kept = total, list(new)
             elapsed = time.perf_counter() - started
@@ -448,7 +457,7 @@ def _solve_large(
         else:
             lns.roster = list(kept)
 
-    lns.run(started + params.time_limit, stop, improved)
+    lns.run(finish, stop, improved)
     roster, unmended = clean_roster(problem, kept)
     stopped = stop is not None and stop.is_set()
     if unmended:
@@ -472,6 +481,12 @@ def _solve_large(
         seconds,
         slot_lower_bound(problem, cands),
     )
+
+
+def _finish_by(started: float, params: SolveParameters, scoring_seconds: float) -> float:
+    """When the search must end for the check, scoring and explanation of its roster to fit in
+    the time limit: they take a few times as long as scoring a roster (seconds on a year's)."""
+    return started + params.time_limit - 4 * scoring_seconds
 
 
 def _chosen(problem: RosterProblem, model: RosterModel, value: Callable[[Any], bool]) -> list[Assignment]:

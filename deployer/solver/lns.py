@@ -59,6 +59,8 @@ class LargeNeighbourhoodSearch:
         for site in problem.operation.sites:
             self.sites_by_city[locations[site].city or site].append(site)
         self.steps = self.improvements = 0
+        self.gain = 0.0
+        """What the last improving step saved, in points, as its neighbourhood counts it."""
 
     def run(
         self, deadline: float, stop: threading.Event | None, on_improve: Callable[[list[Assignment]], None]
@@ -69,12 +71,15 @@ class LargeNeighbourhoodSearch:
             if self.step(self.choose(), limit, stop):
                 on_improve(self.roster)
 
-    def around(self, person: StaffMember, others: int, width: int) -> Neighbourhood:
+    def around(self, person: StaffMember, others: int, width: int, day: int | None = None) -> Neighbourhood:
         """``person`` and ``others`` random people who share a city with them, over a random window
-        of ``width`` days: enough freedom to reshape their runs, days off and hours."""
+        of ``width`` days (holding day number ``day`` if given): enough freedom to reshape their
+        runs, days off and hours."""
         days = self.problem.operation.days
         width = min(width, len(days))
         first = self.rng.randrange(0, len(days) - width + 1)
+        if day is not None:
+            first = min(max(0, day - self.rng.randrange(width)), len(days) - width)
         window = set(days[first : first + width])
         shifts = frozenset(i for i, shift in enumerate(self.cands.shifts) if shift.day in window)
         mates = [
@@ -85,6 +90,34 @@ class LargeNeighbourhoodSearch:
         return Neighbourhood(shifts, (person, *self.rng.sample(mates, min(others, len(mates)))))
 
     def choose(self) -> Neighbourhood:
+        """Half the time one city's shifts over a few days (cover moved between people), else a
+        few people over four weeks, around a shift left short when there is one."""
+        if self.rng.random() < 0.5:
+            return self._city_days()
+        short = self._short_line()
+        if short is None:
+            return self.around(self.rng.choice(self.problem.staff), 2, 28)
+        i, line = short
+        able = self.cands.people_for(i, line)
+        if not able:
+            return self._city_days()
+        person = self.people[self.rng.choice(able)]
+        return self.around(person, 2, 28, self.cands.day_of[i])
+
+    def _short_line(self) -> tuple[int, int] | None:
+        """A random (shift index, line) the roster leaves short, or None."""
+        filled: dict[tuple[str, int], int] = defaultdict(int)
+        for a in self.roster:
+            filled[(a.shift_key, a.line)] += 1
+        short = [
+            (i, j)
+            for i, shift in enumerate(self.problem.operation.shifts)
+            for j, line in enumerate(shift.demand)
+            if filled[(shift.key, j)] < line.count
+        ]
+        return self.rng.choice(short) if short else None
+
+    def _city_days(self) -> Neighbourhood:
         """One city, a few consecutive days, the sites in a random order until enough demand."""
         op = self.problem.operation
         city = self.rng.choice(sorted(self.sites_by_city))
@@ -180,4 +213,5 @@ class LargeNeighbourhoodSearch:
         ]
         self.roster = outside + chosen
         self.improvements += 1
+        self.gain = (before - solver.objective_value) / 60
         return True

@@ -28,7 +28,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -84,6 +84,12 @@ class ModelSearch:
             able[(i, line)].add(sn)
         self.fillers = {var.index: sorted(able[key]) for key, var in model.under.items()}
         """Shortfall variable -> the people who could fill that line."""
+        self.template = cp_model.CpModel()
+        self.template.proto.copy_from(model.model.proto)
+        self.template.clear_hints()
+        self._keep(start.values, (var.index for var in model.x.values()))
+        self.kept: list[list[int]] = []
+        """The variables each kept step changed in the template, in order (see ``_step``)."""
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
@@ -123,8 +129,9 @@ class ModelSearch:
         with self._lock:
             kind = rng.choice(KINDS)
             people, first, last = self._neighbourhood(kind, rng)
-            base = self.best
-            sub = self._fixed_copy(base, people, first, last)
+            freed = self._freed(people, first, last)
+            sub = self._fixed_copy(self.best, freed)
+            since = len(self.kept)
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = max(
                 0.05, min(self.step_seconds, deadline - time.perf_counter())
@@ -148,6 +155,11 @@ class ModelSearch:
             if not found or solver.objective_value > self.best.objective:
                 return
             self.best = Solution(list(solver.response_proto.solution), solver.objective_value)
+            # The new roster is the old one outside ``freed``: what steps kept since this one
+            # began changed is undone too.
+            changed = sorted({index for indices in [*self.kept[since:], freed] for index in indices})
+            self._keep(self.best.values, changed)
+            self.kept.append(changed)
             if improved:
                 self.improvements += 1
                 on_improve(self.best)
@@ -194,21 +206,38 @@ class ModelSearch:
             return min(max(0, centre - rng.randrange(width)), self.days - width)
         return rng.randrange(0, self.days - width + 1)
 
-    def _fixed_copy(self, base: Solution, people: set[str], first: int, last: int) -> cp_model.CpModel:
-        """The model with every assignment outside the neighbourhood fixed, hinted with ``base``."""
+    def _freed(self, people: set[str], first: int, last: int) -> list[int]:
+        """Indices of the assignment variables a neighbourhood frees."""
+        return [
+            index
+            for sn in people
+            for day in range(first, last)
+            for index in self.variables.get((sn, day), ())
+        ]
+
+    def _fixed_copy(self, base: Solution, freed: list[int]) -> cp_model.CpModel:
+        """The model with every assignment but ``freed`` fixed, hinted with ``base``.
+
+        It is copied from ``template``, which holds every assignment fixed to the best roster
+        (kept up to date by ``_keep``): freeing a few variables is far cheaper than fixing
+        hundreds of thousands one by one.
+        """
         sub = cp_model.CpModel()
-        sub.proto.copy_from(self.model.model.proto)
-        variables = sub.proto.variables
-        values = base.values
-        for (sn, day), indices in self.variables.items():
-            if sn in people and first <= day < last:
-                continue
-            for index in indices:
-                domain = variables[index].domain
-                domain.clear()
-                domain.extend((values[index], values[index]))
-        sub.clear_hints()  # the model may carry the first roster's hint
+        sub.proto.copy_from(self.template.proto)
+        variables, original = sub.proto.variables, self.model.model.proto.variables
+        for index in freed:
+            domain = variables[index].domain
+            domain.clear()
+            domain.extend(original[index].domain)
         hint = sub.proto.solution_hint
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values)
+        hint.vars.extend(range(len(base.values)))
+        hint.values.extend(base.values)
         return sub
+
+    def _keep(self, values: list[int], indices: Iterable[int]) -> None:
+        """Fix ``indices`` in the template to ``values`` (the best roster's)."""
+        variables = self.template.proto.variables
+        for index in indices:
+            domain = variables[index].domain
+            domain.clear()
+            domain.extend((values[index], values[index]))
