@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from deployer.domain.clock import minutes_between
 from deployer.domain.operations import DemandLine, Shift
@@ -27,6 +27,9 @@ from deployer.domain.rules import (
     weekend_of,
 )
 from deployer.domain.staff import StaffMember
+
+CACHES = ("_reach_cache", "_cost_cache", "_clashes", "_standing_cache", "_barred_cache", "_absent_cache")
+"""What a ``Candidates`` made with ``base`` shares with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,10 @@ class Candidates:
     _clashes: dict[tuple[int, int, Reach, Reach], bool]
     _standing_cache: dict[tuple[str, int], _Qualified]
     _barred_cache: dict[str, frozenset[str]]
+    _absent_cache: dict[str, frozenset[date]]
+    touched: list[frozenset[date]]
+    """Per shift, the local dates it touches."""
+    _span: tuple[date, date]
 
     def __init__(
         self,
@@ -84,12 +91,13 @@ class Candidates:
         """
         self.problem = problem
         if base is not None:
-            for name in ("_reach_cache", "_cost_cache", "_clashes", "_standing_cache", "_barred_cache"):
+            for name in CACHES:
                 setattr(self, name, getattr(base, name))
             self.shifts, self.index = base.shifts, base.index
             self.kinds, self.kind_of = base.kinds, base.kind_of
             self.day_of, self.length, self.night = base.day_of, base.length, base.night
             self.day_minutes, self.weekend = base.day_minutes, base.weekend
+            self.touched, self._span = base.touched, base._span
             self.start_min, self.end_min, self._by_site = base.start_min, base.end_min, base._by_site
         else:
             known = problem.travel.locations
@@ -115,6 +123,7 @@ class Candidates:
             self._clashes = {}
             self._standing_cache = {}
             self._barred_cache = {}
+            self._absent_cache = {}
         self._by_line: dict[tuple[int, int], list[tuple[str, Candidate]]] | None = None
         self.complete = people is None and shifts is None
         """True when ``by_person`` holds every person's candidates on every shift."""
@@ -138,6 +147,9 @@ class Candidates:
             None if weekend_of(s.day) is None else (weekend_of(s.day) - first).days  # type: ignore[operator]
             for s in self.shifts
         ]
+        self.touched = [frozenset(shift_days(s)) for s in self.shifts]
+        days = [d for touched in self.touched for d in touched] or [first]
+        self._span = (min(days), max(days))
 
     def count(self) -> int:
         """How many candidate assignments there are in all."""
@@ -198,7 +210,7 @@ class Candidates:
         q = self.standing(person, self.kind_of[i][line])
         if not q.ok or (q.until is not None and shift.day > q.until):
             return None
-        if person.absences and any(a.covers(d) for d in shift_days(shift) for a in person.absences):
+        if person.absences and not self._absent(person).isdisjoint(self.touched[i]):
             return None
         if shift.label in self._barred(person):
             return None
@@ -210,6 +222,21 @@ class Candidates:
             return None
         fatigue, travel = self.costs(i, site_reach)
         return Candidate(i, line, site_reach, fatigue, travel)
+
+    def _absent(self, person: StaffMember) -> frozenset[date]:
+        """The days of the shifts' span on which the person is absent (checked per candidate)."""
+        found = self._absent_cache.get(person.service_number)
+        if found is None:
+            first, last = self._span
+            days: set[date] = set()
+            for a in person.absences:
+                day = max(a.first_day, first)
+                while day <= min(a.last_day, last):
+                    days.add(day)
+                    day += timedelta(days=1)
+            found = frozenset(days)
+            self._absent_cache[person.service_number] = found
+        return found
 
     def _barred(self, person: StaffMember) -> frozenset[str]:
         """Shift labels the person may work none of (a limit of 0 that is not soft)."""

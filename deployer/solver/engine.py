@@ -352,6 +352,8 @@ def first_roster(
     return roster, unmended
 
 
+ALONE_SECONDS = 0.5
+"""Time for re-rostering one person alone: enough to find a roster keeping their rules."""
 PRICED_WHILE_REPAIRING = frozenset({"total_minutes"})
 """The rule a repair may break at a price on its way to keeping it (hours short of a minimum)."""
 
@@ -364,12 +366,22 @@ def repair(
     stop: threading.Event | None,
     seed: int = 0,
 ) -> tuple[list[Assignment], list[Breach]]:
-    """Re-roster the people whose minimums are unmet, with a few colleagues, until none is.
+    """Re-roster the people whose minimums are unmet, alone and then with colleagues, until none is.
 
-    The search runs on the problem with minimum hours priced (dearer than any unfilled shift)
-    instead of forbidden, so every step has a roster to start from, and accepts only
-    rosters that price the breaches lower; the result is checked against the real rules.
+    First each of them alone over the whole horizon, everyone else's cover fixed: one person's
+    rules settle in a fraction of a second, and only their own rules can stand in the way. Then,
+    for whoever is still short, a search on the problem with minimum hours priced (dearer than any
+    unfilled shift) instead of forbidden, so every step has a roster to start from and accepts
+    only rosters that price the breaches lower. The result is checked against the real rules.
     """
+    people = {p.service_number: p for p in problem.staff}
+    alone = LargeNeighbourhoodSearch(problem, Candidates(problem, people=[]), roster, seed=seed)
+    horizon = len(problem.operation.days)
+    for number in dict.fromkeys(b.service_number for b in unmended):
+        if number in people and time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+            hood = alone.around(people[number], 0, horizon)
+            alone.step(hood, min(ALONE_SECONDS, deadline - time.perf_counter()), stop)
+    roster, unmended = clean_roster(problem, alone.roster)
     policy = problem.operation.policy
     unfilled = [line.under_cost or 0 for s in problem.operation.shifts for line in s.demand]
     relaxed = replace(
@@ -385,20 +397,14 @@ def repair(
     lns = LargeNeighbourhoodSearch(
         relaxed, Candidates(relaxed, people=[]), roster, seed=seed, step_seconds=2.0
     )
-    people = {p.service_number: p for p in problem.staff}
     rounds = 0
-    horizon = len(problem.operation.days)
     while unmended and time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
-        # First each person alone over the whole horizon (with everyone else's cover fixed, one
-        # person's rules settle in a fraction of a second); then with two colleagues over four
-        # weeks, every third round eight.
-        others, width, limit = (
-            (0, horizon, 2.0) if rounds == 0 else (2, 56, 3.0) if rounds % 3 == 2 else (2, 28, 1.0)
-        )
+        # Four weeks settle in about a second; every third round looks wider for stuck cases.
+        width, limit = (56, 3.0) if rounds % 3 == 2 else (28, 1.0)
         for breach in unmended:
             if time.perf_counter() >= deadline or breach.service_number not in people:
                 continue
-            hood = lns.around(people[breach.service_number], others, width)
+            hood = lns.around(people[breach.service_number], 2, width)
             lns.step(hood, min(limit, deadline - time.perf_counter()), stop)
         roster, unmended = clean_roster(problem, lns.roster)
         lns.roster = roster

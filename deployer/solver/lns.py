@@ -8,6 +8,7 @@ Each step keeps every rule, so the roster stays valid at every moment and can be
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -21,7 +22,10 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
+from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
+
+KINDS = ("city_days", "people")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class LargeNeighbourhoodSearch:
         self.sites_by_city: dict[str, list[str]] = defaultdict(list)
         for site in problem.operation.sites:
             self.sites_by_city[locations[site].city or site].append(site)
+        self.chooser = KindChooser(KINDS)
         self.steps = self.improvements = 0
         self.gain = 0.0
         """What the last improving step saved, in points, as its neighbourhood counts it."""
@@ -67,8 +72,12 @@ class LargeNeighbourhoodSearch:
     ) -> None:
         """Step until ``deadline`` (perf_counter seconds) or ``stop``."""
         while time.perf_counter() < deadline - 0.5 and not (stop is not None and stop.is_set()):
+            began = time.perf_counter()
+            kind = self.chooser.choose(self.rng)
             limit = min(self.step_seconds, deadline - time.perf_counter())
-            if self.step(self.choose(), limit, stop):
+            improved = self.step(self.choose(kind), limit, stop)
+            self.chooser.record(kind, self.gain if improved else 0.0, time.perf_counter() - began)
+            if improved:
                 on_improve(self.roster)
 
     def around(self, person: StaffMember, others: int, width: int, day: int | None = None) -> Neighbourhood:
@@ -89,10 +98,11 @@ class LargeNeighbourhoodSearch:
         ]
         return Neighbourhood(shifts, (person, *self.rng.sample(mates, min(others, len(mates)))))
 
-    def choose(self) -> Neighbourhood:
-        """Half the time one city's shifts over a few days (cover moved between people), else a
-        few people over four weeks, around a shift left short when there is one."""
-        if self.rng.random() < 0.5:
+    def choose(self, kind: str) -> Neighbourhood:
+        """A neighbourhood of ``kind``: ``city_days``, one city's shifts over a few days (cover moved
+        between people), or ``people``, a few people over four weeks around a shift left short
+        when there is one."""
+        if kind == "city_days":
             return self._city_days()
         short = self._short_line()
         if short is None:
@@ -185,8 +195,8 @@ class LargeNeighbourhoodSearch:
         )
         model = RosterModel(sub_problem, sub_cands, scope=hood.shifts, context=context, covered=covered)
         before = model.hint(inside)
-        if before is None:
-            return False
+        if before is None:  # the neighbourhood breaks a rule now (a repair): any roster of it is better
+            before = math.inf
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.5, seconds)
         solver.parameters.num_workers = self.workers
@@ -213,5 +223,5 @@ class LargeNeighbourhoodSearch:
         ]
         self.roster = outside + chosen
         self.improvements += 1
-        self.gain = (before - solver.objective_value) / 60
+        self.gain = 0.0 if before == math.inf else (before - solver.objective_value) / 60
         return True

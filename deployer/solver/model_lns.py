@@ -6,7 +6,7 @@ make one person's week depend on their whole horizon. Each step here instead cop
 model, fixes every assignment outside a neighbourhood to its value in the best roster so far,
 and lets a one-worker CP-SAT solve re-optimise the rest, starting from that roster (a hint).
 
-Four kinds of neighbourhood:
+Four kinds of neighbourhood, drawn by what they have been saving per second (``kind_choice``):
 - ``people``: a few people over their whole horizon (up to twelve weeks of it): their runs, days
   off and hours reshaped against everyone else's cover;
 - ``days``: everyone over a few consecutive days (cover swapped between people), half the
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 
 KINDS = ("people", "days", "mixed", "short")
@@ -90,6 +91,7 @@ class ModelSearch:
         self._keep(start.values, (var.index for var in model.x.values()))
         self.kept: list[list[int]] = []
         """The variables each kept step changed in the template, in order (see ``_step``)."""
+        self.chooser = KindChooser(KINDS)
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
@@ -126,8 +128,9 @@ class ModelSearch:
         return self.best
 
     def _step(self, rng: random.Random, deadline: float, on_improve: Improved) -> None:
+        began = time.perf_counter()
         with self._lock:
-            kind = rng.choice(KINDS)
+            kind = self.chooser.choose(rng)
             people, first, last = self._neighbourhood(kind, rng)
             freed = self._freed(people, first, last)
             sub = self._fixed_copy(self.best, freed)
@@ -148,6 +151,8 @@ class ModelSearch:
             self.steps += 1
             found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
             improved = found and solver.objective_value < self.best.objective
+            saving = self.best.objective - solver.objective_value if improved else 0.0
+            self.chooser.record(kind, saving, time.perf_counter() - began)
             if status != cp_model.OPTIMAL:
                 self.size[kind] = max(1.0, self.size[kind] / GROWTH)
             elif not improved:
