@@ -25,7 +25,9 @@ from deployer.solver.candidates import Candidate, Candidates
 from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 
-KINDS = ("city_days", "people")
+KINDS = ("city_days", "people", "alone")
+STEP_SECONDS = {"people": 1.0, "alone": 0.3}
+"""Time limits of the kinds that settle quickly: a few people's weeks, one person's horizon."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class LargeNeighbourhoodSearch:
         while time.perf_counter() < deadline - 0.5 and not (stop is not None and stop.is_set()):
             began = time.perf_counter()
             kind = self.chooser.choose(self.rng)
-            limit = min(self.step_seconds, deadline - time.perf_counter())
+            limit = min(self.step_seconds, STEP_SECONDS.get(kind, math.inf), deadline - time.perf_counter())
             improved = self.step(self.choose(kind), limit, stop)
             self.chooser.record(kind, self.gain if improved else 0.0, time.perf_counter() - began)
             if improved:
@@ -100,19 +102,20 @@ class LargeNeighbourhoodSearch:
 
     def choose(self, kind: str) -> Neighbourhood:
         """A neighbourhood of ``kind``: ``city_days``, one city's shifts over a few days (cover moved
-        between people), or ``people``, a few people over four weeks around a shift left short
-        when there is one."""
+        between people); ``people``, three people over four weeks, or ``alone``, one person over the
+        whole horizon, who could fill a shift left short when there is one."""
         if kind == "city_days":
             return self._city_days()
+        others, width = (0, len(self.problem.operation.days)) if kind == "alone" else (2, 28)
         short = self._short_line()
         if short is None:
-            return self.around(self.rng.choice(self.problem.staff), 2, 28)
+            return self.around(self.rng.choice(self.problem.staff), others, width)
         i, line = short
         able = self.cands.people_for(i, line)
         if not able:
             return self._city_days()
         person = self.people[self.rng.choice(able)]
-        return self.around(person, 2, 28, self.cands.day_of[i])
+        return self.around(person, others, width, self.cands.day_of[i])
 
     def _short_line(self) -> tuple[int, int] | None:
         """A random (shift index, line) the roster leaves short, or None."""
