@@ -26,7 +26,7 @@ from deployer.solver.model import RosterModel, UnpinnableError
 from deployer.solver.model_lns import ModelSearch, Solution
 from deployer.solver.top_up import top_up
 
-FIRST_PHASE = 0.1
+FIRST_PHASE = 0.03
 """The share of the time limit CP-SAT searches the whole model before neighbourhoods take over
 (it proves small problems optimal within it, and gives a solution and a bound)."""
 

@@ -9,7 +9,8 @@ sixtieths of a point, so that the result can say what each term costs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -109,6 +110,10 @@ class RosterModel:
         self.terms: dict[str, list[tuple[Expr, int]]] = {t: [] for t in TERMS}
         self.offsets: dict[str, int] = dict.fromkeys(TERMS, 0)
         self.people: dict[str, _Person] = {}
+        self.parts: dict[str | int, list[tuple[int, int, int, int]]] = defaultdict(list)
+        """What was built for one person (by service number) or one shift (by index) alone: ranges
+        (first variable, end variable, first constraint, end constraint). Neighbourhood search
+        copies only the parts it frees; what no part holds is shared by all."""
         self._variables()
         self.add_constraints()
         self._objective()
@@ -116,29 +121,42 @@ class RosterModel:
     # -- variables ---------------------------------------------------------------------------
 
     def _variables(self) -> None:
-        shifts = self.cands.shifts
         for number, candidates in self.cands.by_person.items():
-            sp = _Person(self.problem.person(number))
-            for c in candidates:
-                var = self.model.new_bool_var(f"x[{number},{shifts[c.shift].key},{c.line}]")
-                self.x[(number, c.shift, c.line)] = var
-                entry = _Entry(var, c, shifts[c.shift])
-                sp.entries.append(entry)
-                sp.by_day[shifts[c.shift].day].append(entry)
-            for c in self.context.get(number, []):
-                entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
-                sp.entries.append(entry)
-                sp.by_day[shifts[c.shift].day].append(entry)
-            for c in self._history(sp.person):
-                entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
-                sp.past.append(entry)
-                sp.by_day[shifts[c.shift].day].append(entry)
-            if sp.entries:
-                for day, entries in sp.by_day.items():
-                    works = self.model.new_bool_var(f"works[{number},{day}]")
-                    self.model.add(sum(e.var for e in entries) == works)
-                    sp.works[day] = works
-                self.people[number] = sp
+            with self._part(number):
+                self._person_variables(number, candidates)
+
+    def _person_variables(self, number: str, candidates: list[Candidate]) -> None:
+        """The person's assignment variables, fixed entries (context, history) and work days."""
+        shifts = self.cands.shifts
+        sp = _Person(self.problem.person(number))
+        for c in candidates:
+            var = self.model.new_bool_var(f"x[{number},{shifts[c.shift].key},{c.line}]")
+            self.x[(number, c.shift, c.line)] = var
+            entry = _Entry(var, c, shifts[c.shift])
+            sp.entries.append(entry)
+            sp.by_day[shifts[c.shift].day].append(entry)
+        for c in self.context.get(number, []):
+            entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
+            sp.entries.append(entry)
+            sp.by_day[shifts[c.shift].day].append(entry)
+        for c in self._history(sp.person):
+            entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
+            sp.past.append(entry)
+            sp.by_day[shifts[c.shift].day].append(entry)
+        if sp.entries:
+            for day, entries in sp.by_day.items():
+                works = self.model.new_bool_var(f"works[{number},{day}]")
+                self.model.add(sum(e.var for e in entries) == works)
+                sp.works[day] = works
+            self.people[number] = sp
+
+    @contextmanager
+    def _part(self, owner: str | int) -> Iterator[None]:
+        """Record what the block builds as belonging to ``owner`` (see ``parts``)."""
+        proto = self.model.proto
+        variables, constraints = len(proto.variables), len(proto.constraints)
+        yield
+        self.parts[owner].append((variables, len(proto.variables), constraints, len(proto.constraints)))
 
     def _history(self, person: StaffMember) -> list[Candidate]:
         """The person's shifts before the horizon, as fixed candidates."""
@@ -197,17 +215,18 @@ class RosterModel:
         """
         self._coverage()
         self._pinned()
-        for sp in self.people.values():
-            self._rest_between_shifts(sp)
-            self._deployments(sp)
-            self._consecutive_days(sp)
-            self._consecutive_nights(sp)
-            self._hours_per_window(sp)
-            self._min_consecutive_days(sp)
-            self._min_consecutive_days_off(sp)
-            self._weekends(sp)
-            self._forbidden_successions(sp)
-            self._person_limits(sp)
+        for number, sp in self.people.items():
+            with self._part(number):
+                self._rest_between_shifts(sp)
+                self._deployments(sp)
+                self._consecutive_days(sp)
+                self._consecutive_nights(sp)
+                self._hours_per_window(sp)
+                self._min_consecutive_days(sp)
+                self._min_consecutive_days_off(sp)
+                self._weekends(sp)
+                self._forbidden_successions(sp)
+                self._person_limits(sp)
 
     def _coverage(self) -> None:
         """Each demand line gets its count; shortfall (and allowed surplus) are priced slack."""
@@ -216,21 +235,22 @@ class RosterModel:
             filled[(index, position)].append(var)
         weights = self.problem.weights
         for i in self.scope:
-            shift = self.cands.shifts[i]
-            for j, line in enumerate(shift.demand):
-                people = filled.get((i, j), [])
-                count = max(0, line.count - self.covered.get((i, j), 0))
-                under = self.model.new_int_var(0, count, f"unfilled[{shift.key},{j}]")
-                over_max = 0 if line.over_cost is None else max(0, len(people) - count)
-                over = self.model.new_int_var(0, over_max, f"surplus[{shift.key},{j}]")
-                self.model.add(sum(people) + under - over == count)
-                self.under[(i, j)], self.over[(i, j)] = under, over
-                cost = weights.unfilled if line.under_cost is None else line.under_cost
-                self.terms["unfilled"].append((under, 60 * cost))
-                if line.over_cost:
-                    self.terms["overstaffed"].append((over, 60 * line.over_cost))
-                if self.hard_coverage and line.count:
-                    self._may_fail(self.model.add(under == 0), f"cover {shift.key} line {j}")
+            with self._part(i):
+                shift = self.cands.shifts[i]
+                for j, line in enumerate(shift.demand):
+                    people = filled.get((i, j), [])
+                    count = max(0, line.count - self.covered.get((i, j), 0))
+                    under = self.model.new_int_var(0, count, f"unfilled[{shift.key},{j}]")
+                    over_max = 0 if line.over_cost is None else max(0, len(people) - count)
+                    over = self.model.new_int_var(0, over_max, f"surplus[{shift.key},{j}]")
+                    self.model.add(sum(people) + under - over == count)
+                    self.under[(i, j)], self.over[(i, j)] = under, over
+                    cost = weights.unfilled if line.under_cost is None else line.under_cost
+                    self.terms["unfilled"].append((under, 60 * cost))
+                    if line.over_cost:
+                        self.terms["overstaffed"].append((over, 60 * line.over_cost))
+                    if self.hard_coverage and line.count:
+                        self._may_fail(self.model.add(under == 0), f"cover {shift.key} line {j}")
 
     def _pinned(self) -> None:
         """Pinned assignments of the published roster stay as they are."""

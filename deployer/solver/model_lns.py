@@ -85,12 +85,35 @@ class ModelSearch:
             able[(i, line)].add(sn)
         self.fillers = {var.index: sorted(able[key]) for key, var in model.under.items()}
         """Shortfall variable -> the people who could fill that line."""
+        proto = model.model.proto
         self.template = cp_model.CpModel()
-        self.template.proto.copy_from(model.model.proto)
-        self.template.clear_hints()
-        self._keep(start.values, (var.index for var in model.x.values()))
-        self.kept: list[list[int]] = []
-        """The variables each kept step changed in the template, in order (see ``_step``)."""
+        """The model's variables, all fixed to the best roster, and its objective, without
+        constraints: a step copies it and adds the constraints of what it frees."""
+        for variable in proto.variables:
+            self.template.proto.variables.add().copy_from(variable)
+        self.template.proto.objective.copy_from(proto.objective)
+        self._keep(start.values, range(len(start.values)))
+        self.is_x = bytearray(len(start.values))
+        for var in model.x.values():
+            self.is_x[var.index] = 1
+        owned = [
+            (owner, first_var, end_var, first_con, end_con)
+            for owner, ranges in model.parts.items()
+            for first_var, end_var, first_con, end_con in ranges
+        ]
+        self.parts: dict[str | int, list[tuple[int, int, int, int]]] = defaultdict(list)
+        for owner, *ranges in owned:
+            self.parts[owner].append(tuple(ranges))  # type: ignore[arg-type]
+        self.shared_constraints = _outside(len(proto.constraints), [(c0, c1) for *_, c0, c1 in owned])
+        """Constraints no person or shift owns: every step holds them."""
+        self.shared_variables = [
+            index
+            for index in _outside(len(proto.variables), [(v0, v1) for _, v0, v1, _, _ in owned])
+            if not self.is_x[index]
+        ]
+        self.shifts_by_day: dict[int, list[int]] = defaultdict(list)
+        for i in model.scope:
+            self.shifts_by_day[cands.day_of[i]].append(i)
         self.chooser = KindChooser(KINDS)
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
@@ -132,9 +155,7 @@ class ModelSearch:
         with self._lock:
             kind = self.chooser.choose(rng)
             people, first, last = self._neighbourhood(kind, rng)
-            freed = self._freed(people, first, last)
-            sub = self._fixed_copy(self.best, freed)
-            since = len(self.kept)
+            sub = self._sub_model(self.best, people, first, last)
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = max(
                 0.05, min(self.step_seconds, deadline - time.perf_counter())
@@ -159,12 +180,9 @@ class ModelSearch:
                 self.size[kind] = min(self._largest(kind), self.size[kind] * GROWTH)
             if not found or solver.objective_value > self.best.objective:
                 return
-            self.best = Solution(list(solver.response_proto.solution), solver.objective_value)
-            # The new roster is the old one outside ``freed``: what steps kept since this one
-            # began changed is undone too.
-            changed = sorted({index for indices in [*self.kept[since:], freed] for index in indices})
-            self._keep(self.best.values, changed)
-            self.kept.append(changed)
+            old, new = self.best.values, list(solver.response_proto.solution)
+            self.best = Solution(new, solver.objective_value)
+            self._keep(new, [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b])
             if improved:
                 self.improvements += 1
                 on_improve(self.best)
@@ -211,29 +229,37 @@ class ModelSearch:
             return min(max(0, centre - rng.randrange(width)), self.days - width)
         return rng.randrange(0, self.days - width + 1)
 
-    def _freed(self, people: set[str], first: int, last: int) -> list[int]:
-        """Indices of the assignment variables a neighbourhood frees."""
-        return [
+    def _sub_model(self, base: Solution, people: set[str], first: int, last: int) -> cp_model.CpModel:
+        """The model of a neighbourhood, hinted with ``base``: every variable fixed as in the best
+        roster (a copy of ``template``) except the people's assignments on days [first, last),
+        their other variables and those of the shifts on those days; and only the constraints
+        over what is free, their own and the shared ones. Copying and presolving the whole model
+        took most of a step on large models."""
+        sub = cp_model.CpModel()
+        sub.proto.copy_from(self.template.proto)
+        variables, constraints = sub.proto.variables, sub.proto.constraints
+        original = self.model.model.proto
+        freed = [
             index
             for sn in people
             for day in range(first, last)
             for index in self.variables.get((sn, day), ())
         ]
-
-    def _fixed_copy(self, base: Solution, freed: list[int]) -> cp_model.CpModel:
-        """The model with every assignment but ``freed`` fixed, hinted with ``base``.
-
-        It is copied from ``template``, which holds every assignment fixed to the best roster
-        (kept up to date by ``_keep``): freeing a few variables is far cheaper than fixing
-        hundreds of thousands one by one.
-        """
-        sub = cp_model.CpModel()
-        sub.proto.copy_from(self.template.proto)
-        variables, original = sub.proto.variables, self.model.model.proto.variables
-        for index in freed:
+        owners: list[str | int] = [
+            *people,
+            *(i for day in range(first, last) for i in self.shifts_by_day[day]),
+        ]
+        chosen = list(self.shared_constraints)
+        for owner in owners:
+            for first_var, end_var, first_con, end_con in self.parts.get(owner, ()):
+                freed += [i for i in range(first_var, end_var) if not self.is_x[i]]
+                chosen += range(first_con, end_con)
+        for index in [*freed, *self.shared_variables]:
             domain = variables[index].domain
             domain.clear()
-            domain.extend(original[index].domain)
+            domain.extend(original.variables[index].domain)
+        for index in chosen:
+            constraints.add().copy_from(original.constraints[index])
         hint = sub.proto.solution_hint
         hint.vars.extend(range(len(base.values)))
         hint.values.extend(base.values)
@@ -246,3 +272,11 @@ class ModelSearch:
             domain = variables[index].domain
             domain.clear()
             domain.extend((values[index], values[index]))
+
+
+def _outside(size: int, ranges: list[tuple[int, int]]) -> list[int]:
+    """The indices below ``size`` in none of ``ranges`` (half-open)."""
+    inside = bytearray(size)
+    for first, end in ranges:
+        inside[first:end] = b"\x01" * (end - first)
+    return [index for index in range(size) if not inside[index]]
