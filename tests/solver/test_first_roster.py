@@ -8,7 +8,7 @@ from pathlib import Path
 from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import read_instance
 from deployer.solver.candidates import Candidates
-from deployer.solver.engine import clean_roster, first_roster
+from deployer.solver.engine import clean_roster, first_roster, repair
 from deployer.solver.greedy import greedy_roster
 
 # Four people, two weeks, one shift type; demand is two a day, but each must work 8 shifts
@@ -50,3 +50,15 @@ def test_topping_up_reaches_every_minimum_and_keeps_the_run_rules(tmp_path: Path
     for a in roster:
         worked[a.service_number] += 1
     assert all(count >= 8 for count in worked.values())
+
+
+def test_repair_alone_brings_each_short_person_to_their_minimum(tmp_path: Path) -> None:
+    path = tmp_path / "Tight.txt"
+    path.write_text(INSTANCE)
+    problem = read_instance(path).problem
+    roster, short = clean_roster(problem, greedy_roster(problem, Candidates(problem, people=[])))
+    assert short
+    # No top-up: the repair's first pass re-rosters each short person alone on the real rules.
+    repaired, unmended = repair(problem, roster, short, time.perf_counter() + 20, None)
+    assert unmended == []
+    assert hard_breaches(validate(problem, repaired)) == []

@@ -76,3 +76,14 @@ def test_stop_ends_the_search_within_a_moment(ward) -> None:  # type: ignore[no-
     began = time.perf_counter()
     search.run(time.perf_counter() + 60, stop, lambda s: None)
     assert time.perf_counter() - began < 5
+
+
+def test_the_template_holds_the_best_roster_after_two_workers_raced(ward) -> None:  # type: ignore[no-untyped-def]
+    # Steps copy the template, so it must equal the best roster even when the two workers keep
+    # steps begun from different rosters (a stale template made later steps infeasible).
+    _, model = ward
+    search = ModelSearch(model, first_solution(model), seed=2, workers=2)
+    best = search.run(time.perf_counter() + 3, None, lambda s: None)
+    assert search.improvements > 1
+    variables = search.template.proto.variables
+    assert all(list(variables[i].domain) == [value, value] for i, value in enumerate(best.values))
