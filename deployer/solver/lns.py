@@ -66,6 +66,8 @@ class LargeNeighbourhoodSearch:
             self.sites_by_city[locations[site].city or site].append(site)
         self.chooser = KindChooser(KINDS)
         self.steps = self.improvements = 0
+        self.build_seconds = 0.0
+        """How long the last step took to build its model."""
         self.gain = 0.0
         """What the last improving step saved, in points, as its neighbourhood counts it."""
 
@@ -73,11 +75,14 @@ class LargeNeighbourhoodSearch:
         self, deadline: float, stop: threading.Event | None, on_improve: Callable[[list[Assignment]], None]
     ) -> None:
         """Step until ``deadline`` (perf_counter seconds) or ``stop``."""
-        while time.perf_counter() < deadline - 0.5 and not (stop is not None and stop.is_set()):
+        # A step builds its model before searching: none starts that could not end in time.
+        while time.perf_counter() + self.build_seconds < deadline - 0.5 and not (
+            stop is not None and stop.is_set()
+        ):
             began = time.perf_counter()
             kind = self.chooser.choose(self.rng)
-            limit = min(self.step_seconds, STEP_SECONDS.get(kind, math.inf), deadline - time.perf_counter())
-            improved = self.step(self.choose(kind), limit, stop)
+            limit = min(self.step_seconds, STEP_SECONDS.get(kind, math.inf))
+            improved = self.step(self.choose(kind), limit, stop, deadline)
             self.chooser.record(kind, self.gain if improved else 0.0, time.perf_counter() - began)
             if improved:
                 on_improve(self.roster)
@@ -163,8 +168,12 @@ class LargeNeighbourhoodSearch:
         i = next(iter(shifts))
         return self.cands.reach_of(person, self.cands.shifts[i].site) is not None
 
-    def step(self, hood: Neighbourhood, seconds: float, stop: threading.Event | None) -> bool:
-        """Re-roster one neighbourhood; True when the roster improved."""
+    def step(
+        self, hood: Neighbourhood, seconds: float, stop: threading.Event | None, deadline: float = math.inf
+    ) -> bool:
+        """Re-roster one neighbourhood, searching ``seconds`` at most and not past ``deadline``
+        (perf_counter seconds); True when the roster improved."""
+        began = time.perf_counter()
         self.steps += 1
         free = {p.service_number for p in hood.people}
         inside = [
@@ -201,7 +210,8 @@ class LargeNeighbourhoodSearch:
         if before is None:  # the neighbourhood breaks a rule now (a repair): any roster of it is better
             before = math.inf
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.5, seconds)
+        self.build_seconds = time.perf_counter() - began
+        solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.perf_counter()))
         solver.parameters.num_workers = self.workers
         solver.parameters.cp_model_probing_level = 0
         # A person's hours against their runs and days off: the LP of the second level finds
