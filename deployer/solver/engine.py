@@ -29,6 +29,8 @@ from deployer.solver.top_up import top_up
 FIRST_PHASE = 0.03
 """The share of the time limit CP-SAT searches the whole model before neighbourhoods take over
 (it proves small problems optimal within it, and gives a solution and a bound)."""
+WHOLE_SEARCH_LIMIT = 60_000
+"""Above this many assignment variables, neighbourhoods start from the first roster at once."""
 
 
 @dataclass(frozen=True)
@@ -189,16 +191,24 @@ def _solve_full(
     if on_progress is not None and first_score is not None:
         elapsed = time.perf_counter() - started
         on_progress(Progress(first_score.total, 0.0, elapsed, 0, checkpoints.roster(lambda: first)))
-    if first:
-        model.hint(first)
+    hinted = model.hint(first) if first else None
     reporter = _Reporter(on_progress, started, lambda value: _chosen(problem, model, value), checkpoints)
-    first_phase = params.time_limit * FIRST_PHASE if params.neighbourhoods else None
-    solver, status, stopped = _run(model, params, reporter, stop, started, finish, first_phase)
+    solver: cp_model.CpSolver | None = None
+    start: Solution | None = None
+    if hinted is not None and params.neighbourhoods and len(model.x) > WHOLE_SEARCH_LIMIT:
+        # Presolving so large a model takes seconds and finds little: start from the first roster.
+        status, stopped = cp_model.FEASIBLE, False
+        start = Solution(list(model.model.proto.solution_hint.values), hinted)
+    else:
+        first_phase = params.time_limit * FIRST_PHASE if params.neighbourhoods else None
+        solver, status, stopped = _run(model, params, reporter, stop, started, finish, first_phase)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            start = Solution(list(solver.response_proto.solution), solver.objective_value)
     bound = _bound(solver, problem, candidates)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        value: Callable[[Any], bool] = solver.boolean_value
-        if status == cp_model.FEASIBLE and not stopped and first_phase is not None:
-            best = _neighbourhoods(model, solver, params, reporter, stop, started, finish, bound)
+    if start is not None:
+        value: Callable[[Any], bool] = lambda var: bool(start.values[var.index])  # noqa: E731
+        if status == cp_model.FEASIBLE and not stopped and params.neighbourhoods:
+            best = _neighbourhoods(model, start, params, reporter, stop, started, finish, bound)
             value = lambda var: bool(best.values[var.index])  # noqa: E731
             stopped = stop is not None and stop.is_set()
         chosen = _chosen(problem, model, value)
@@ -220,7 +230,7 @@ def _solve_full(
         return _roster_result(
             problem, candidates, first, first_score, stopped, time.perf_counter() - started, bound
         )
-    if status == cp_model.INFEASIBLE:
+    if status == cp_model.INFEASIBLE and solver is not None:
         core = [model.assumptions.get(abs(i), "") for i in solver.sufficient_assumptions_for_infeasibility()]
         if not model.assumptions:
             core = _explain_run(problem, candidates, params)
@@ -289,7 +299,7 @@ def _run(
 
 def _neighbourhoods(
     model: RosterModel,
-    solver: cp_model.CpSolver,
+    start: Solution,
     params: SolveParameters,
     reporter: _Reporter,
     stop: threading.Event | None,
@@ -297,10 +307,10 @@ def _neighbourhoods(
     finish: float,
     bound: float,
 ) -> Solution:
-    """Improve CP-SAT's solution by neighbourhoods of the model until the time limit or ``stop``."""
+    """Improve ``start`` by neighbourhoods of the model until ``finish`` or ``stop``."""
     search = ModelSearch(
         model,
-        Solution(list(solver.response_proto.solution), solver.objective_value),
+        start,
         seed=params.seed,
         workers=params.workers,
     )
@@ -506,9 +516,11 @@ def _chosen(problem: RosterProblem, model: RosterModel, value: Callable[[Any], b
     ]
 
 
-def _bound(solver: cp_model.CpSolver, problem: RosterProblem, cands: Candidates) -> float:
-    """The better of CP-SAT's bound and the slot bound (CP-SAT's can be weak or negative early on)."""
-    return max(0.0, solver.best_objective_bound / 60, slot_lower_bound(problem, cands))
+def _bound(solver: cp_model.CpSolver | None, problem: RosterProblem, cands: Candidates) -> float:
+    """The better of CP-SAT's bound (when it searched the whole model) and the slot bound
+    (CP-SAT's can be weak or negative early on)."""
+    searched = 0.0 if solver is None else solver.best_objective_bound / 60
+    return max(0.0, searched, slot_lower_bound(problem, cands))
 
 
 def _roster_result(

@@ -89,9 +89,9 @@ class ModelSearch:
         self.template = cp_model.CpModel()
         """The model's variables, all fixed to the best roster, and its objective, without
         constraints: a step copies it and adds the constraints of what it frees."""
-        for variable in proto.variables:
-            self.template.proto.variables.add().copy_from(variable)
-        self.template.proto.objective.copy_from(proto.objective)
+        self.template.proto.copy_from(proto)
+        self.template.proto.constraints.clear()
+        self.template.clear_hints()
         self._keep(start.values, range(len(start.values)))
         self.is_x = bytearray(len(start.values))
         for var in model.x.values():
