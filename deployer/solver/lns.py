@@ -26,7 +26,7 @@ from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 
 KINDS = ("city_days", "people", "alone")
-STEP_SECONDS = {"people": 1.0, "alone": 0.3}
+STEP_SECONDS = {"people": 1.0, "alone": 0.5}
 """Time limits of the kinds that settle quickly: a few people's weeks, one person's horizon."""
 
 
