@@ -1,8 +1,10 @@
 """Large-neighbourhood search for rosters too big for one CP-SAT model.
 
-Start from a valid roster; repeatedly free the people working one city's shifts over a few days
-(plus a few others who could work there), keep everything else fixed, and let CP-SAT re-roster
-that neighbourhood exactly. A neighbourhood whose new roster costs less replaces the old one.
+Start from a valid roster; repeatedly free a neighbourhood, keep everything else fixed, and let
+CP-SAT re-roster that neighbourhood exactly: the people working one city's shifts over a few days
+(plus a few others who could work there), three people over four weeks, or one person over the
+whole horizon (people who could fill a shift left short). Kinds are drawn by their recent saving
+per second (``kind_choice``). A neighbourhood whose new roster costs less replaces the old one.
 Each step keeps every rule, so the roster stays valid at every moment and can be stopped.
 """
 
@@ -113,14 +115,10 @@ class LargeNeighbourhoodSearch:
             return self._city_days()
         others, width = (0, len(self.problem.operation.days)) if kind == "alone" else (2, 28)
         short = self._short_line()
-        if short is None:
+        able = self.cands.people_for(*short) if short is not None else []
+        if short is None or not able:
             return self.around(self.rng.choice(self.problem.staff), others, width)
-        i, line = short
-        able = self.cands.people_for(i, line)
-        if not able:
-            return self._city_days()
-        person = self.people[self.rng.choice(able)]
-        return self.around(person, others, width, self.cands.day_of[i])
+        return self.around(self.people[self.rng.choice(able)], others, width, self.cands.day_of[short[0]])
 
     def _short_line(self) -> tuple[int, int] | None:
         """A random (shift index, line) the roster leaves short, or None."""

@@ -110,6 +110,7 @@ class RosterModel:
         self.terms: dict[str, list[tuple[Expr, int]]] = {t: [] for t in TERMS}
         self.offsets: dict[str, int] = dict.fromkeys(TERMS, 0)
         self.people: dict[str, _Person] = {}
+        self.successions = self._succession_groups()
         self.parts: dict[str | int, list[tuple[int, int, int, int]]] = defaultdict(list)
         """What was built for one person (by service number) or one shift (by index) alone: ranges
         (first variable, end variable, first constraint, end constraint). Neighbourhood search
@@ -510,7 +511,7 @@ class RosterModel:
         worked a day, so the sum of the day's such shifts and the next day's forbidden ones is
         at most one.
         """
-        groups = self._succession_groups()
+        groups = self.successions
         if not groups:
             return
         for d, entries in sp.by_day.items():
@@ -526,15 +527,13 @@ class RosterModel:
 
     def _succession_groups(self) -> list[tuple[frozenset[str], frozenset[str]]]:
         """(labels, the labels none of them may be followed by), labels grouped by that set."""
-        if not hasattr(self, "_successions"):
-            after: dict[str, set[str]] = defaultdict(set)
-            for first, second in self.policy.forbidden_successions:
-                after[first].add(second)
-            grouped: dict[frozenset[str], set[str]] = defaultdict(set)
-            for label, banned in after.items():
-                grouped[frozenset(banned)].add(label)
-            self._successions = [(frozenset(labels), banned) for banned, labels in grouped.items()]
-        return self._successions
+        after: dict[str, set[str]] = defaultdict(set)
+        for first, second in self.policy.forbidden_successions:
+            after[first].add(second)
+        grouped: dict[frozenset[str], set[str]] = defaultdict(set)
+        for label, banned in after.items():
+            grouped[frozenset(banned)].add(label)
+        return [(frozenset(labels), banned) for banned, labels in grouped.items()]
 
     def _person_limits(self, sp: _Person) -> None:
         """Per-person maximum shifts (in all and by label) and total minutes."""

@@ -2,9 +2,11 @@
 
 After a first solution, CP-SAT alone on a whole roster model improves slowly: with two workers
 only one of them searches the whole model, and rostering rules (runs, days off, total hours)
-make one person's week depend on their whole horizon. Each step here instead copies the
-model, fixes every assignment outside a neighbourhood to its value in the best roster so far,
-and lets a one-worker CP-SAT solve re-optimise the rest, starting from that roster (a hint).
+make one person's week depend on their whole horizon. Each step here instead takes the model's
+variables fixed to the best roster so far, frees a neighbourhood (and the auxiliary variables of
+the people and shifts in it), adds only the constraints built for those people and shifts
+(``RosterModel.parts``) and the shared ones, and lets a one-worker CP-SAT solve re-optimise it,
+starting from the best roster (a hint).
 
 Four kinds of neighbourhood, drawn by what they have been saving per second (``kind_choice``):
 - ``people``: a few people over their whole horizon (up to twelve weeks of it): their runs, days
@@ -93,23 +95,20 @@ class ModelSearch:
         self.template.proto.constraints.clear()
         self.template.clear_hints()
         self._keep(start.values, range(len(start.values)))
-        self.is_x = bytearray(len(start.values))
+        is_x = bytearray(len(start.values))
         for var in model.x.values():
-            self.is_x[var.index] = 1
-        owned = [
-            (owner, first_var, end_var, first_con, end_con)
-            for owner, ranges in model.parts.items()
-            for first_var, end_var, first_con, end_con in ranges
-        ]
-        self.parts: dict[str | int, list[tuple[int, int, int, int]]] = defaultdict(list)
-        for owner, *ranges in owned:
-            self.parts[owner].append(tuple(ranges))  # type: ignore[arg-type]
-        self.shared_constraints = _outside(len(proto.constraints), [(c0, c1) for *_, c0, c1 in owned])
+            is_x[var.index] = 1
+        self.owned: dict[str | int, tuple[list[int], list[int]]] = {}
+        """Per person or shift: its auxiliary variables (not assignments, whose days a step
+        chooses) and its constraints."""
+        for owner, ranges in model.parts.items():
+            aux = [i for v0, v1, _, _ in ranges for i in range(v0, v1) if not is_x[i]]
+            self.owned[owner] = (aux, [c for _, _, c0, c1 in ranges for c in range(c0, c1)])
+        ranges = [r for rs in model.parts.values() for r in rs]
+        self.shared_constraints = _outside(len(proto.constraints), [(c0, c1) for _, _, c0, c1 in ranges])
         """Constraints no person or shift owns: every step holds them."""
         self.shared_variables = [
-            index
-            for index in _outside(len(proto.variables), [(v0, v1) for _, v0, v1, _, _ in owned])
-            if not self.is_x[index]
+            i for i in _outside(len(proto.variables), [(v0, v1) for v0, v1, _, _ in ranges]) if not is_x[i]
         ]
         self.shifts_by_day: dict[int, list[int]] = defaultdict(list)
         for i in model.scope:
@@ -211,10 +210,14 @@ class ModelSearch:
         half = max(1, len(self.people) // 2)
         return set(rng.sample(self.people, half)), first, first + width
 
+    def _unmet(self) -> list[tuple[int, int]]:
+        """(shortfall variable, day) of the lines the best roster leaves short."""
+        values = self.best.values
+        return [(index, day) for index, day in self.unfilled if values[index] > 0]
+
     def _short(self, rng: random.Random) -> tuple[list[str], int] | None:
         """The people who could fill a random line left short in the best roster, and its day."""
-        values = self.best.values
-        short = [(index, day) for index, day in self.unfilled if values[index] > 0 and self.fillers[index]]
+        short = [(index, day) for index, day in self._unmet() if self.fillers[index]]
         if not short:
             return None
         index, day = rng.choice(short)
@@ -222,10 +225,9 @@ class ModelSearch:
 
     def _window_start(self, width: int, rng: random.Random) -> int:
         """A random window, or half the time one around a day with unmet demand in the best roster."""
-        values = self.best.values
-        short = [day for index, day in self.unfilled if values[index] > 0]
+        short = self._unmet()
         if short and rng.random() < 0.5:
-            centre = rng.choice(short)
+            _, centre = rng.choice(short)
             return min(max(0, centre - rng.randrange(width)), self.days - width)
         return rng.randrange(0, self.days - width + 1)
 
@@ -251,9 +253,9 @@ class ModelSearch:
         ]
         chosen = list(self.shared_constraints)
         for owner in owners:
-            for first_var, end_var, first_con, end_con in self.parts.get(owner, ()):
-                freed += [i for i in range(first_var, end_var) if not self.is_x[i]]
-                chosen += range(first_con, end_con)
+            aux, owned = self.owned.get(owner, ((), ()))
+            freed += aux
+            chosen += owned
         for index in [*freed, *self.shared_variables]:
             domain = variables[index].domain
             domain.clear()
