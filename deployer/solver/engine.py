@@ -17,6 +17,7 @@ from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import Score, fairness_units, score
 from deployer.domain.validator import Breach, hard_breaches, validate
+from deployer.solver import person_search
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
 from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
@@ -188,9 +189,29 @@ def _solve_full(
     first_score = score(problem, first) if first else None
     finish = _finish_by(started, params, time.perf_counter() - scoring)
     checkpoints = _Checkpoints(params.checkpoint_every)
-    if on_progress is not None and first_score is not None:
-        elapsed = time.perf_counter() - started
-        on_progress(Progress(first_score.total, 0.0, elapsed, 0, checkpoints.roster(lambda: first)))
+    report = on_progress or (lambda progress: None)
+    if first_score is not None:
+        report(
+            Progress(
+                first_score.total, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: first)
+            )
+        )
+        if params.neighbourhoods and _responds(problem, params):
+            # Whole-horizon responses first, the model's neighbourhoods for the rest of the time.
+            until = time.perf_counter() + PERSON_SHARE * (finish - time.perf_counter())
+            first = _best_responses(
+                problem,
+                candidates,
+                first,
+                first_score.total,
+                params,
+                until,
+                stop,
+                report,
+                started,
+                checkpoints,
+            )
+            first_score = score(problem, first)
     hinted = model.hint(first) if first else None
     reporter = _Reporter(on_progress, started, lambda value: _chosen(problem, model, value), checkpoints)
     solver: cp_model.CpSolver | None = None
@@ -454,6 +475,11 @@ def _solve_large(
     report = on_progress or (lambda progress: None)
     checkpoints = _Checkpoints(params.checkpoint_every)
     report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
+    if _responds(problem, params):
+        roster = _best_responses(
+            problem, cands, roster, best, params, finish, stop, report, started, checkpoints
+        )
+        best = score(problem, roster).total
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
 
     kept = list(roster)
@@ -497,6 +523,46 @@ def _solve_large(
         seconds,
         slot_lower_bound(problem, cands),
     )
+
+
+PERSON_STAFF = 400
+"""Best responses (``person_search``) are used up to this many staff: one person's model takes a
+tenth of a second to build and a second to solve, so a sweep through more would not end in time."""
+PERSON_SHARE = 0.6
+"""The share of the time left that best responses may take before the model's neighbourhoods."""
+
+
+def _responds(problem: RosterProblem, params: SolveParameters) -> bool:
+    """Whether to improve the first roster by best responses, one person at a time."""
+    return len(problem.staff) <= PERSON_STAFF and person_search.usable(problem, params.hard_coverage)
+
+
+def _best_responses(
+    problem: RosterProblem,
+    cands: Candidates,
+    roster: list[Assignment],
+    total: float,
+    params: SolveParameters,
+    until: float,
+    stop: threading.Event | None,
+    report: ProgressCallback,
+    started: float,
+    checkpoints: _Checkpoints,
+) -> list[Assignment]:
+    """``roster`` (costing ``total``) improved by one person's best response after another until
+    none saves anything, ``until`` (perf_counter seconds) or ``stop``."""
+    search = person_search.PersonSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
+
+    def improved() -> None:
+        elapsed = time.perf_counter() - started
+        report(
+            Progress(
+                total - search.gain, 0.0, elapsed, search.improvements, checkpoints.roster(search.roster)
+            )
+        )
+
+    search.run(until, stop, improved)
+    return search.roster()
 
 
 def _finish_by(started: float, params: SolveParameters, scoring_seconds: float) -> float:

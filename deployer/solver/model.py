@@ -104,6 +104,8 @@ class RosterModel:
         self.x: dict[tuple[str, int, int], cp_model.IntVar] = {}
         self.under: dict[tuple[int, int], cp_model.IntVar] = {}
         self.over: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.cover_rows: dict[tuple[int, int], int] = {}
+        """Demand line -> index of its constraint ``filled + unfilled - surplus == count``."""
         self.explain = explain
         self.assumptions: dict[int, str] = {}
         """Enforcement literal index -> what it stands for, when building to explain a failure."""
@@ -244,6 +246,7 @@ class RosterModel:
                     under = self.model.new_int_var(0, count, f"unfilled[{shift.key},{j}]")
                     over_max = 0 if line.over_cost is None else max(0, len(people) - count)
                     over = self.model.new_int_var(0, over_max, f"surplus[{shift.key},{j}]")
+                    self.cover_rows[(i, j)] = len(self.model.proto.constraints)
                     self.model.add(sum(people) + under - over == count)
                     self.under[(i, j)], self.over[(i, j)] = under, over
                     cost = weights.unfilled if line.under_cost is None else line.under_cost

@@ -1,0 +1,288 @@
+"""Best responses, one person at a time: each person re-rostered over the whole horizon against
+everyone else's cover.
+
+With everyone else fixed, what one more or one fewer person on a demand line costs is known
+exactly (a shortfall saved, or a surplus paid), so one person's best roster is a small CP-SAT
+model: their own rules over the whole horizon, and per line they could fill a price that depends
+only on how many others fill it. Each person's model is built once; before each solve only the
+lines' counts change. Sweeping through the staff again and again this way is the coordinate
+descent that rostering heuristics built on column generation use (the "pricing" of a person's
+roster), and it reshapes a person's runs, days off and hours over a whole year in one step,
+where neighbourhoods of a few weeks cannot.
+
+The objective of a step is exact for terms that belong to one person or one line; the heaviest
+load of a rank (fairness) does not, so ``usable`` keeps this search to problems without it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from deployer.domain.problem import RosterProblem
+from deployer.domain.roster import Assignment
+from deployer.domain.scoring import fairness_units
+from deployer.solver.candidates import Candidates
+from deployer.solver.model import RosterModel
+
+Line = tuple[int, int]
+"""A demand line: (shift index, line position)."""
+
+
+def usable(problem: RosterProblem, hard_coverage: bool) -> bool:
+    """Whether one person's model prices their roster exactly (no global fairness term)."""
+    return not hard_coverage and not any(fairness_units(problem))
+
+
+@dataclass
+class _PersonModel:
+    """One person's model without cover: their rules and their own objective terms."""
+
+    model: cp_model.CpModel
+    x: list[tuple[int, Line]]
+    """Assignment variables (proto index) and their line."""
+    personal: dict[int, int]
+    """The person's own objective: variable (proto index) -> coefficient (sixtieths)."""
+    values: list[int] | None = None
+    """Every variable's value in the person's current roster: a complete hint."""
+
+
+class PersonSearch:
+    """Improves a valid roster by best responses; see the module docstring."""
+
+    def __init__(
+        self,
+        problem: RosterProblem,
+        cands: Candidates,
+        roster: list[Assignment],
+        *,
+        seed: int = 0,
+        workers: int = 2,
+        solve_seconds: float = 1.0,
+    ) -> None:
+        self.problem = problem
+        self.cands = cands
+        self.rng = random.Random(seed)
+        self.workers = max(1, workers)
+        self.solve_seconds = solve_seconds
+        weights = problem.weights
+        self.count: dict[Line, int] = {}
+        self.under_cost: dict[Line, int] = {}
+        self.over_cost: dict[Line, int | None] = {}
+        for i, shift in enumerate(problem.operation.shifts):
+            for j, line in enumerate(shift.demand):
+                self.count[(i, j)] = line.count
+                self.under_cost[(i, j)] = 60 * (
+                    weights.unfilled if line.under_cost is None else line.under_cost
+                )
+                self.over_cost[(i, j)] = None if line.over_cost is None else 60 * line.over_cost
+        self.people = {p.service_number: p for p in problem.staff}
+        self.pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
+        self.mine: dict[str, set[Line]] = defaultdict(set)
+        self.filled: dict[Line, int] = defaultdict(int)
+        for a in roster:
+            key = (cands.index[a.shift_key], a.line)
+            self.mine[a.service_number].add(key)
+            self.filled[key] += 1
+        self.models: dict[str, _PersonModel] = {}
+        self.cost: dict[str, float] = {}
+        """Each person's own objective (sixtieths) for their current roster, once known."""
+        self.gain = 0.0
+        """Points saved so far."""
+        self.steps = self.improvements = 0
+        self.settled: set[str] = set()
+        """People whose response to the current roster saves nothing: once that is everyone, the
+        roster is a local optimum and the search is done."""
+        self._lock = threading.Lock()
+        self._busy: set[str] = set()
+        self._queue: list[str] = []
+
+    def roster(self) -> list[Assignment]:
+        """The current roster."""
+        shifts = self.cands.shifts
+        return [
+            Assignment(shifts[i].key, sn, j, pinned=(sn, shifts[i].key) in self.pinned)
+            for sn, lines in self.mine.items()
+            for i, j in sorted(lines)
+        ]
+
+    def run(self, deadline: float, stop: threading.Event | None, on_improve: Callable[[], None]) -> None:
+        """Respond person after person (in a random order, again and again) until no one's
+        response saves anything, ``deadline`` (perf_counter seconds) or ``stop``; ``on_improve``
+        is called after each saving. A response in progress ends within ``solve_seconds``."""
+        failures: list[BaseException] = []
+
+        def work() -> None:
+            while (
+                time.perf_counter() < deadline - 0.05
+                and not (stop is not None and stop.is_set())
+                and len(self.settled) < len(self.people)
+                and not failures
+            ):
+                number = self._next()
+                try:
+                    if self.respond(number, deadline):
+                        on_improve()
+                except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+                    failures.append(error)
+                finally:
+                    with self._lock:
+                        self._busy.discard(number)
+
+        threads = [
+            threading.Thread(target=work, daemon=True) for _ in range(min(self.workers, len(self.people)))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+
+    def _next(self) -> str:
+        """The next person no other worker is re-rostering (a new random order after each sweep)."""
+        with self._lock:
+            if not any(number not in self._busy for number in self._queue):
+                self._queue = [number for number in self.people if number not in self._busy]
+                self.rng.shuffle(self._queue)
+            number = next(n for n in self._queue if n not in self._busy)
+            self._queue.remove(number)
+            self._busy.add(number)
+            return number
+
+    def respond(self, number: str, deadline: float = float("inf")) -> bool:
+        """Re-roster one person against everyone else's current cover; True when it saved."""
+        pm = self.models.get(number) or self._build(number)
+        if number not in self.cost:
+            self.cost[number] = self._evaluate(pm, self.mine[number])
+        with self._lock:
+            version = self.improvements
+            mine = set(self.mine[number])
+            others = {line: self.filled[line] - (line in mine) for _, line in pm.x}
+        self._price(pm, others)
+        pm.model.clear_hints()
+        if pm.values is not None:
+            pm.model.proto.solution_hint.vars.extend(list(range(len(pm.values))))
+            pm.model.proto.solution_hint.values.extend(pm.values)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(
+            0.05, min(self.solve_seconds, deadline - time.perf_counter())
+        )
+        solver.parameters.num_workers = 1
+        # One person's hours against their runs and days off: the LP of the second level finds
+        # such rosters in a tenth of a second where the default level can take many seconds.
+        solver.parameters.linearization_level = 2
+        solver.parameters.symmetry_level = 0
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.random_seed = self.rng.randrange(1 << 30)
+        status = solver.solve(pm.model)
+        self.steps += 1
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        values = solver.response_proto.solution
+        new = {line for var, line in pm.x if values[var]}
+        personal = sum(coeff * values[var] for var, coeff in pm.personal.items())
+        with self._lock:
+            saving = self.cost[number] - personal + self._cover_saving(mine, new)
+            if saving <= 0 or not self._allowed(mine, new):
+                if version == self.improvements:
+                    self.settled.add(number)
+                return False
+            for line in mine - new:
+                self.filled[line] -= 1
+            for line in new - mine:
+                self.filled[line] += 1
+            self.mine[number] = new
+            self.cost[number] = personal
+            pm.values = list(values)
+            self.settled.clear()
+            self.gain += saving / 60
+            self.improvements += 1
+        return True
+
+    def _cover_saving(self, old: set[Line], new: set[Line]) -> float:
+        """What the cover costs less (sixtieths) with the person on ``new`` instead of ``old``."""
+        saving = 0.0
+        for line in old ^ new:
+            others = self.filled[line] - (line in old)
+            saving += self._line_cost(line, others + (line in old)) - self._line_cost(
+                line, others + (line in new)
+            )
+        return saving
+
+    def _line_cost(self, line: Line, filled: int) -> int:
+        count, over = self.count[line], self.over_cost[line]
+        return self.under_cost[line] * max(0, count - filled) + (over or 0) * max(0, filled - count)
+
+    def _allowed(self, old: set[Line], new: set[Line]) -> bool:
+        """No line without a surplus price ends above its count (another worker may have filled it)."""
+        return all(
+            self.over_cost[line] is not None or self.filled[line] + 1 <= self.count[line]
+            for line in new - old
+        )
+
+    def _build(self, number: str) -> _PersonModel:
+        """The person's model: every rule of theirs, no cover (``_price`` puts it in the objective)."""
+        person = self.people[number]
+        cands = Candidates(self.problem, people=[person], base=self.cands)
+        own = tuple(a for a in self.problem.published if a.service_number == number)
+        rm = RosterModel(replace(self.problem, published=own), cands, scope=())
+        objective = rm.model.proto.objective
+        personal: dict[int, int] = defaultdict(int)
+        for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
+            personal[var] += coeff
+        pm = _PersonModel(rm.model, [(var.index, (i, j)) for (_, i, j), var in rm.x.items()], dict(personal))
+        self.models[number] = pm
+        return pm
+
+    def _price(self, pm: _PersonModel, others: dict[Line, int]) -> None:
+        """The objective of one response: the person's own terms plus, per line they could fill,
+        what one more person there costs (a shortfall saved or a surplus paid) given ``others``;
+        a line without a surplus price that others fill already is closed to them."""
+        coeffs = dict(pm.personal)
+        proto = pm.model.proto
+        for var, line in pm.x:
+            filled = others[line]
+            coeffs[var] = (
+                coeffs.get(var, 0) + self._line_cost(line, filled + 1) - self._line_cost(line, filled)
+            )
+            full = self.over_cost[line] is None and filled >= self.count[line]
+            _set(proto.variables[var].domain, 0, 0 if full else 1)
+        objective = proto.objective
+        objective.vars.clear()
+        objective.coeffs.clear()
+        objective.vars.extend(list(coeffs))
+        objective.coeffs.extend(list(coeffs.values()))
+
+    def _evaluate(self, pm: _PersonModel, chosen: set[Line]) -> float:
+        """The person's own objective (sixtieths) for the lines ``chosen``: their model solved
+        with the assignments fixed and their own terms as objective, propagation filling the rest."""
+        fixed = cp_model.CpModel()
+        fixed.proto.copy_from(pm.model.proto)
+        for var, line in pm.x:
+            _set(fixed.proto.variables[var].domain, int(line in chosen), int(line in chosen))
+        objective = fixed.proto.objective
+        objective.vars.clear()
+        objective.coeffs.clear()
+        objective.vars.extend(list(pm.personal))
+        objective.coeffs.extend(list(pm.personal.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return float("inf")
+        pm.values = list(solver.response_proto.solution)
+        return float(sum(coeff * pm.values[var] for var, coeff in pm.personal.items()))
+
+
+def _set(domain: Any, low: int, high: int) -> None:
+    """Replace a proto domain by the interval [low, high]."""
+    domain.clear()
+    domain.extend([low, high])

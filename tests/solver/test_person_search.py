@@ -1,0 +1,63 @@
+"""Best responses: each kept response is exact, valid, respects pins and closed lines, and the
+search ends once no one's response saves anything."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from deployer.domain.problem import ObjectiveWeights
+from deployer.domain.roster import Assignment
+from deployer.domain.scoring import score
+from deployer.domain.validator import hard_breaches, validate
+from deployer.solver.candidates import Candidates
+from deployer.solver.engine import first_roster
+from deployer.solver.person_search import PersonSearch, usable
+from tests.builders import daily, on, person, problem
+from tests.solver.test_model_lns import ward_instance
+
+
+def test_responses_save_exactly_what_the_scorer_says_and_end_at_a_local_optimum(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=10, days=28).problem
+    cands = Candidates(p)
+    start, unmended = first_roster(p, cands, [], time.perf_counter() + 10)
+    assert unmended == []
+    search = PersonSearch(p, cands, start, seed=2)
+    seen: list[float] = []
+    search.run(time.perf_counter() + 60, None, lambda: seen.append(search.gain))
+    roster = search.roster()
+    assert hard_breaches(validate(p, roster)) == []
+    assert search.gain > 0 and seen == sorted(seen)
+    assert score(p, start).total - score(p, roster).total == pytest.approx(search.gain)
+    # It ended because a whole sweep saved nothing: one more response each saves nothing either.
+    assert search.settled == {n.service_number for n in p.staff}
+    assert not any(search.respond(n.service_number) for n in p.staff)
+
+
+def test_a_line_without_a_surplus_price_is_never_overfilled_and_pins_stay() -> None:
+    shifts = daily("GEE-KP", 6, count=1)
+    staff = [person(str(n)) for n in range(4)]
+    pinned = Assignment(shifts[2].key, "3", pinned=True)
+    # Two workers respond at once and every response wants the same unfilled days.
+    p = replace(
+        problem(shifts, staff), published=(pinned,), weights=ObjectiveWeights.only(unfilled=100, change=5)
+    )
+    roster = [*on(shifts, "0", 0, 1), pinned]
+    search = PersonSearch(p, Candidates(p), roster, seed=1, workers=2)
+    search.run(time.perf_counter() + 30, None, lambda: None)
+    result = search.roster()
+    assert hard_breaches(validate(p, result)) == []
+    assert pinned in result
+    assert len(result) == len(shifts)  # every day filled once, none twice
+    assert score(p, roster).total - score(p, result).total == pytest.approx(search.gain)
+
+
+def test_only_problems_priced_person_by_person_use_it() -> None:
+    p = problem(daily("GEE-KP", 2), [person("1")])
+    assert usable(p, hard_coverage=False)
+    assert not usable(p, hard_coverage=True)
+    fair = replace(p, weights=ObjectiveWeights.only(unfilled=100, fairness_per_hour=1))
+    assert not usable(fair, hard_coverage=False)
