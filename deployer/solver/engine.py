@@ -179,6 +179,7 @@ def _solve_full(
         )
     # The repair of a first roster is a slow way to improve; the neighbourhoods are the fast one.
     repair_share = 0.3 if params.neighbourhoods else 0.5
+    responder = _responder(problem, candidates, params) if params.neighbourhoods else None
     first, unmended = first_roster(
         problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed
     )
@@ -196,20 +197,11 @@ def _solve_full(
                 first_score.total, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: first)
             )
         )
-        if params.neighbourhoods and _responds(problem, params):
+        if responder is not None:
             # Whole-horizon responses first, the model's neighbourhoods for the rest of the time.
             until = time.perf_counter() + PERSON_SHARE * (finish - time.perf_counter())
             first = _best_responses(
-                problem,
-                candidates,
-                first,
-                first_score.total,
-                params,
-                until,
-                stop,
-                report,
-                started,
-                checkpoints,
+                responder, first, first_score.total, until, stop, report, started, checkpoints
             )
             first_score = score(problem, first)
     hinted = model.hint(first) if first else None
@@ -467,6 +459,7 @@ def _solve_large(
     """A quick constructive roster, then large-neighbourhood search until the time limit or stop."""
     cands = Candidates(problem, people=[])
     gc.freeze()
+    responder = _responder(problem, cands, params)
     roster, _ = first_roster(problem, cands, hint, started + params.time_limit / 2, stop, params.seed)
     gc.freeze()
     scoring = time.perf_counter()
@@ -475,10 +468,8 @@ def _solve_large(
     report = on_progress or (lambda progress: None)
     checkpoints = _Checkpoints(params.checkpoint_every)
     report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
-    if _responds(problem, params):
-        roster = _best_responses(
-            problem, cands, roster, best, params, finish, stop, report, started, checkpoints
-        )
+    if responder is not None:
+        roster = _best_responses(responder, roster, best, finish, stop, report, started, checkpoints)
         best = score(problem, roster).total
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
 
@@ -532,17 +523,19 @@ PERSON_SHARE = 0.6
 """The share of the time left that best responses may take before the model's neighbourhoods."""
 
 
-def _responds(problem: RosterProblem, params: SolveParameters) -> bool:
-    """Whether to improve the first roster by best responses, one person at a time."""
-    return len(problem.staff) <= PERSON_STAFF and person_search.usable(problem, params.hard_coverage)
+def _responder(
+    problem: RosterProblem, cands: Candidates, params: SolveParameters
+) -> person_search.PersonSearch | None:
+    """Best responses, one person at a time, when they fit the problem (see ``PERSON_STAFF``)."""
+    if len(problem.staff) > PERSON_STAFF or not person_search.usable(problem, params.hard_coverage):
+        return None
+    return person_search.PersonSearch(problem, cands, [], seed=params.seed, workers=params.workers)
 
 
 def _best_responses(
-    problem: RosterProblem,
-    cands: Candidates,
+    search: person_search.PersonSearch,
     roster: list[Assignment],
     total: float,
-    params: SolveParameters,
     until: float,
     stop: threading.Event | None,
     report: ProgressCallback,
@@ -551,13 +544,18 @@ def _best_responses(
 ) -> list[Assignment]:
     """``roster`` (costing ``total``) improved by one person's best response after another until
     none saves anything, ``until`` (perf_counter seconds) or ``stop``."""
-    search = person_search.PersonSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
+    search.load(roster)
+    saved = search.gain
 
     def improved() -> None:
         elapsed = time.perf_counter() - started
         report(
             Progress(
-                total - search.gain, 0.0, elapsed, search.improvements, checkpoints.roster(search.roster)
+                total - (search.gain - saved),
+                0.0,
+                elapsed,
+                search.improvements,
+                checkpoints.roster(search.roster),
             )
         )
 

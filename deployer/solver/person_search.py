@@ -87,10 +87,6 @@ class PersonSearch:
         self.pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
         self.mine: dict[str, set[Line]] = defaultdict(set)
         self.filled: dict[Line, int] = defaultdict(int)
-        for a in roster:
-            key = (cands.index[a.shift_key], a.line)
-            self.mine[a.service_number].add(key)
-            self.filled[key] += 1
         self.models: dict[str, _PersonModel] = {}
         self.cost: dict[str, float] = {}
         """Each person's own objective (sixtieths) for their current roster, once known."""
@@ -100,6 +96,7 @@ class PersonSearch:
         self.settled: set[str] = set()
         """People whose response to the current roster saves nothing: once that is everyone, the
         roster is a local optimum and the search is done."""
+        self.load(roster)
         self._lock = threading.Lock()
         self._busy: set[str] = set()
         self._queue: list[str] = []
@@ -113,10 +110,32 @@ class PersonSearch:
             for i, j in sorted(lines)
         ]
 
-    def run(self, deadline: float, stop: threading.Event | None, on_improve: Callable[[], None]) -> None:
+    def load(self, roster: list[Assignment]) -> None:
+        """Search on from ``roster``; people whose shifts it changes are evaluated again."""
+        mine: dict[str, set[Line]] = defaultdict(set)
+        filled: dict[Line, int] = defaultdict(int)
+        for a in roster:
+            key = (self.cands.index[a.shift_key], a.line)
+            mine[a.service_number].add(key)
+            filled[key] += 1
+        for number in set(self.mine) | set(mine):
+            if self.mine.get(number, set()) != mine.get(number, set()):
+                self.cost.pop(number, None)
+                if number in self.models:
+                    self.models[number].values = None
+        self.mine, self.filled = mine, filled
+        self.settled.clear()
+
+    def run(
+        self,
+        deadline: float,
+        stop: threading.Event | None,
+        on_improve: Callable[[], None],
+    ) -> None:
         """Respond person after person (in a random order, again and again) until no one's
         response saves anything, ``deadline`` (perf_counter seconds) or ``stop``; ``on_improve``
-        is called after each saving. A response in progress ends within ``solve_seconds``."""
+        is called after each saving.
+        A response in progress ends within ``solve_seconds``."""
         failures: list[BaseException] = []
 
         def work() -> None:
