@@ -35,9 +35,14 @@ class PersonState:
         self.labels: dict[str, int] = defaultdict(int)
         self.weekends: set[int] = set()
         self.travel: set[int] = set()
-        self.windows = (
-            (7, limit_7_days(cands.problem.operation, person)),
-            (14, self.policy.max_minutes_per_14_days),
+        # A window whose limit is a whole day's minutes for each of its days cannot be exceeded.
+        self.windows = tuple(
+            (window, limit)
+            for window, limit in (
+                (7, limit_7_days(cands.problem.operation, person)),
+                (14, self.policy.max_minutes_per_14_days),
+            )
+            if limit < window * 24 * 60
         )
         self.max_days = personal(self.policy, person, "max_consecutive_days") or 0
 

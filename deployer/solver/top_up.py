@@ -73,6 +73,8 @@ class _Filler:
         self.min_run = max(1, personal(policy, person, "min_consecutive_days") or 1)
         self.min_rest = max(1, personal(policy, person, "min_consecutive_days_off") or 1)
         self.days = len(problem.operation.days)
+        self.candidates: dict[tuple[int, int], Candidate | None] = {}
+        """The person's candidate per line, once asked (days are priced again and again)."""
         self.dropped: list[Assignment] = []
         """Assignments of the roster given that a longer shift the same day replaced."""
 
@@ -169,7 +171,9 @@ class _Filler:
             for j, line in enumerate(self.cands.shifts[i].demand):
                 if self.filled[(i, j)] >= line.count and line.over_cost is None:
                     continue
-                c = self.cands.candidate(self.person, i, j)
+                if (i, j) not in self.candidates:
+                    self.candidates[(i, j)] = self.cands.candidate(self.person, i, j)
+                c = self.candidates[(i, j)]
                 if c is not None:
                     out.append(c)
         return out
