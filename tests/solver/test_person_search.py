@@ -14,7 +14,7 @@ from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
 from deployer.solver.candidates import Candidates
-from deployer.solver.engine import first_roster
+from deployer.solver.engine import Progress, SolveParameters, first_roster, solve
 from deployer.solver.person_search import PersonSearch, usable
 from tests.builders import daily, on, person, problem
 from tests.solver.test_model_lns import ward_instance
@@ -61,3 +61,13 @@ def test_only_problems_priced_person_by_person_use_it() -> None:
     assert not usable(p, hard_coverage=True)
     fair = replace(p, weights=ObjectiveWeights.only(unfilled=100, fairness_per_hour=1))
     assert not usable(fair, hard_coverage=False)
+
+
+def test_large_problems_respond_before_their_neighbourhoods_and_the_roster_checks_out(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=10, days=28).problem
+    seen: list[Progress] = []
+    result = solve(p, SolveParameters(time_limit=6, full_model_limit=0), on_progress=seen.append)
+    assert hard_breaches(validate(p, result.assignments)) == []
+    assert result.objective == pytest.approx(score(p, result.assignments).total)
+    objectives = [s.objective for s in seen]
+    assert objectives == sorted(objectives, reverse=True) and result.objective < objectives[0]
