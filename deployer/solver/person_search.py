@@ -16,6 +16,7 @@ load of a rank (fairness) does not, so ``usable`` keeps this search to problems 
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -131,16 +132,20 @@ class PersonSearch:
         deadline: float,
         stop: threading.Event | None,
         on_improve: Callable[[], None],
+        patience: float = math.inf,
     ) -> None:
         """Respond person after person (in a random order, again and again) until no one's
-        response saves anything, ``deadline`` (perf_counter seconds) or ``stop``; ``on_improve``
-        is called after each saving.
-        A response in progress ends within ``solve_seconds``."""
+        response saves anything, ``deadline`` (perf_counter seconds), ``stop``, or ``patience``
+        seconds without a saving (where the first roster is already each person's best, a sweep
+        through hundreds of people would only cost time); ``on_improve`` is called after each
+        saving. A response in progress ends within ``solve_seconds``."""
         failures: list[BaseException] = []
+        last_saving = time.perf_counter()
 
         def work() -> None:
+            nonlocal last_saving
             while (
-                time.perf_counter() < deadline - 0.05
+                time.perf_counter() < min(deadline - 0.05, last_saving + patience)
                 and not (stop is not None and stop.is_set())
                 and len(self.settled) < len(self.people)
                 and not failures
@@ -148,6 +153,7 @@ class PersonSearch:
                 number = self._next()
                 try:
                     if self.respond(number, deadline):
+                        last_saving = time.perf_counter()
                         on_improve()
                 except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
                     failures.append(error)

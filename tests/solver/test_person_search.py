@@ -71,3 +71,12 @@ def test_large_problems_respond_before_their_neighbourhoods_and_the_roster_check
     assert result.objective == pytest.approx(score(p, result.assignments).total)
     objectives = [s.objective for s in seen]
     assert objectives == sorted(objectives, reverse=True) and result.objective < objectives[0]
+
+
+def test_responses_give_way_once_they_stop_saving(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=10, days=28).problem
+    cands = Candidates(p)
+    start, _ = first_roster(p, cands, [], time.perf_counter() + 10)
+    search = PersonSearch(p, cands, start)
+    search.run(time.perf_counter() + 60, None, lambda: None, patience=0.0)
+    assert search.steps == 0 and search.roster() == PersonSearch(p, cands, start).roster()
