@@ -4,11 +4,11 @@ everyone else's cover.
 With everyone else fixed, what one more or one fewer person on a demand line costs is known
 exactly (a shortfall saved, or a surplus paid), so one person's best roster is a small CP-SAT
 model: their own rules over the whole horizon, and per line they could fill a price that depends
-only on how many others fill it. Each person's model is built once; before each solve only the
-lines' counts change. Sweeping through the staff again and again this way is the coordinate
-descent that rostering heuristics built on column generation use (the "pricing" of a person's
-roster), and it reshapes a person's runs, days off and hours over a whole year in one step,
-where neighbourhoods of a few weeks cannot.
+only on how many others fill it. Each person's model is built once; before each solve only those
+prices change. It is the pricing step of column generation with the cover's actual state in
+place of its duals, and sweeping through the staff again and again is coordinate descent: it
+reshapes a person's runs, days off and hours over a whole year in one step, where neighbourhoods
+of a few weeks cannot.
 
 The objective of a step is exact for terms that belong to one person or one line; the heaviest
 load of a rank (fairness) does not, so ``usable`` keeps this search to problems without it.
@@ -208,7 +208,8 @@ class PersonSearch:
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         status = solver.solve(pm.model)
-        self.steps += 1
+        with self._lock:
+            self.steps += 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         values = solver.response_proto.solution
