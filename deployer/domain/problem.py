@@ -9,7 +9,7 @@ from functools import cached_property
 from deployer.domain.catalogue import Catalogue, Rank
 from deployer.domain.errors import DomainError
 from deployer.domain.locations import TravelMatrix
-from deployer.domain.operations import Operation, Shift
+from deployer.domain.operations import DemandLine, Operation, Shift
 from deployer.domain.requests import StaffRequest
 from deployer.domain.roster import Assignment
 from deployer.domain.staff import StaffMember
@@ -56,6 +56,10 @@ class ObjectiveWeights:
     def only(cls, **weights: int) -> ObjectiveWeights:
         """Weights that count only the terms named, e.g. ``only(request=1)`` for a benchmark."""
         return cls(**{**dict.fromkeys(cls.__dataclass_fields__, 0), **weights})
+
+    def shortfall(self, line: DemandLine) -> int:
+        """What one missing person on ``line`` costs: the line's own price, else ``unfilled``."""
+        return self.unfilled if line.under_cost is None else line.under_cost
 
 
 @dataclass(frozen=True)

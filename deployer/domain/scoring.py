@@ -82,8 +82,7 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
     for shift in op.shifts:
         for i, line in enumerate(shift.demand):
             have = counts.get((shift.key, i), 0)
-            under_cost = w.unfilled if line.under_cost is None else line.under_cost
-            sixtieths["unfilled"] += 60 * under_cost * max(0, line.count - have)
+            sixtieths["unfilled"] += 60 * w.shortfall(line) * max(0, line.count - have)
             if line.over_cost is not None:
                 sixtieths["overstaffed"] += 60 * line.over_cost * max(0, have - line.count)
     sixtieths["changes"] = (

@@ -35,7 +35,7 @@ def slot_lower_bound(problem: RosterProblem, cands: Candidates) -> float:
                     + (w.lodging_night if reach.lodged else 0)
                 )
         for j, line in enumerate(shift.demand):
-            under = w.unfilled if line.under_cost is None else line.under_cost
+            under = w.shortfall(line)
             fillable = min(line.count, holders[cands.kind_of[i][j]]) if fills else 0
             total += fillable * min(under, min(fills, default=under)) + (line.count - fillable) * under
     return float(total)

@@ -249,8 +249,7 @@ class RosterModel:
                     self.cover_rows[(i, j)] = len(self.model.proto.constraints)
                     self.model.add(sum(people) + under - over == count)
                     self.under[(i, j)], self.over[(i, j)] = under, over
-                    cost = weights.unfilled if line.under_cost is None else line.under_cost
-                    self.terms["unfilled"].append((under, 60 * cost))
+                    self.terms["unfilled"].append((under, 60 * weights.shortfall(line)))
                     if line.over_cost:
                         self.terms["overstaffed"].append((over, 60 * line.over_cost))
                     if self.hard_coverage and line.count:

@@ -73,16 +73,13 @@ class PersonSearch:
         self.rng = random.Random(seed)
         self.workers = max(1, workers)
         self.solve_seconds = solve_seconds
-        weights = problem.weights
         self.count: dict[Line, int] = {}
         self.under_cost: dict[Line, int] = {}
         self.over_cost: dict[Line, int | None] = {}
         for i, shift in enumerate(problem.operation.shifts):
             for j, line in enumerate(shift.demand):
                 self.count[(i, j)] = line.count
-                self.under_cost[(i, j)] = 60 * (
-                    weights.unfilled if line.under_cost is None else line.under_cost
-                )
+                self.under_cost[(i, j)] = 60 * problem.weights.shortfall(line)
                 self.over_cost[(i, j)] = None if line.over_cost is None else 60 * line.over_cost
         self.people = {p.service_number: p for p in problem.staff}
         self.pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
@@ -229,7 +226,8 @@ class PersonSearch:
             self.cost[number] = personal
             pm.values = list(values)
             self.settled.clear()
-            self.gain += saving / 60
+            # An unknown former cost (its evaluation failed) makes any saving count as none.
+            self.gain += saving / 60 if math.isfinite(saving) else 0.0
             self.improvements += 1
         return True
 
@@ -281,11 +279,7 @@ class PersonSearch:
             )
             full = self.over_cost[line] is None and filled >= self.count[line]
             _set(proto.variables[var].domain, 0, 0 if full else 1)
-        objective = proto.objective
-        objective.vars.clear()
-        objective.coeffs.clear()
-        objective.vars.extend(list(coeffs))
-        objective.coeffs.extend(list(coeffs.values()))
+        _set_objective(proto, coeffs)
 
     def _evaluate(self, pm: _PersonModel, chosen: set[Line]) -> float:
         """The person's own objective (sixtieths) for the lines ``chosen``: their model solved
@@ -294,11 +288,7 @@ class PersonSearch:
         fixed.proto.copy_from(pm.model.proto)
         for var, line in pm.x:
             _set(fixed.proto.variables[var].domain, int(line in chosen), int(line in chosen))
-        objective = fixed.proto.objective
-        objective.vars.clear()
-        objective.coeffs.clear()
-        objective.vars.extend(list(pm.personal))
-        objective.coeffs.extend(list(pm.personal.values()))
+        _set_objective(fixed.proto, pm.personal)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10
@@ -312,3 +302,11 @@ def _set(domain: Any, low: int, high: int) -> None:
     """Replace a proto domain by the interval [low, high]."""
     domain.clear()
     domain.extend([low, high])
+
+
+def _set_objective(proto: Any, coeffs: dict[int, int]) -> None:
+    """Replace a model's linear objective by ``coeffs`` (variable index -> coefficient)."""
+    proto.objective.vars.clear()
+    proto.objective.coeffs.clear()
+    proto.objective.vars.extend(list(coeffs))
+    proto.objective.coeffs.extend(list(coeffs.values()))

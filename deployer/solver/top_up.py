@@ -183,7 +183,7 @@ class _Filler:
         shift = self.cands.shifts[c.shift]
         line = shift.demand[c.line]
         surplus = self.filled[(c.shift, c.line)] >= line.count
-        cost = (line.over_cost or 0) if surplus else -(line.under_cost or self.problem.weights.unfilled)
+        cost = (line.over_cost or 0) if surplus else -self.problem.weights.shortfall(line)
         asked_off = (self.person.service_number, shift.day, shift.label) in self.unwanted or (
             self.person.service_number,
             shift.day,
