@@ -210,7 +210,7 @@ class Candidates:
         q = self.standing(person, self.kind_of[i][line])
         if not q.ok or (q.until is not None and shift.day > q.until):
             return None
-        if person.absences and not self._absent(person).isdisjoint(self.touched[i]):
+        if person.absences and not self.absent(person).isdisjoint(self.touched[i]):
             return None
         if shift.label in self._barred(person):
             return None
@@ -223,7 +223,7 @@ class Candidates:
         fatigue, travel = self.costs(i, site_reach)
         return Candidate(i, line, site_reach, fatigue, travel)
 
-    def _absent(self, person: StaffMember) -> frozenset[date]:
+    def absent(self, person: StaffMember) -> frozenset[date]:
         """The days of the shifts' span on which the person is absent (checked per candidate)."""
         found = self._absent_cache.get(person.service_number)
         if found is None:

@@ -26,6 +26,7 @@ from deployer.solver.lns import LargeNeighbourhoodSearch
 from deployer.solver.model import RosterModel, UnpinnableError
 from deployer.solver.model_lns import ModelSearch, Solution
 from deployer.solver.top_up import top_up
+from deployer.solver.transport import TransportPlan, transport_plan
 
 FIRST_PHASE = 0.03
 """The share of the time limit CP-SAT searches the whole model before neighbourhoods take over
@@ -180,8 +181,9 @@ def _solve_full(
     # The repair of a first roster is a slow way to improve; the neighbourhoods are the fast one.
     repair_share = 0.3 if params.neighbourhoods else 0.5
     responder = _responder(problem, candidates, params) if params.neighbourhoods else None
+    plan = _transport(problem, candidates, params)
     first, unmended = first_roster(
-        problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed
+        problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed, plan
     )
     gc.freeze()
     if unmended:
@@ -217,7 +219,7 @@ def _solve_full(
         solver, status, stopped = _run(model, params, reporter, stop, started, finish, first_phase)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             start = Solution(list(solver.response_proto.solution), solver.objective_value)
-    bound = _bound(solver, problem, candidates)
+    bound = _bound(solver, problem, candidates, plan)
     if start is not None:
         value: Callable[[Any], bool] = lambda var: bool(start.values[var.index])  # noqa: E731
         if status == cp_model.FEASIBLE and not stopped and params.neighbourhoods:
@@ -363,11 +365,14 @@ def first_roster(
     repair_until: float,
     stop: threading.Event | None = None,
     seed: int = 0,
+    plan: TransportPlan | None = None,
 ) -> tuple[list[Assignment], list[Breach]]:
-    """The hint, or the constructive roster topped up for people short of their minimum hours and
-    repaired by search until ``repair_until`` (perf_counter seconds), cleaned of breaches; with the
-    breaches removing shifts cannot mend (see ``clean_roster``): a usable roster has none."""
-    roster, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, cands))
+    """The hint, or the constructive roster (following ``plan`` when it tells stations apart)
+    topped up for people short of their minimum hours and repaired by search until
+    ``repair_until`` (perf_counter seconds), cleaned of breaches; with the breaches removing shifts
+    cannot mend (see ``clean_roster``): a usable roster has none."""
+    guide = plan if plan is not None and plan.groups > 1 else None
+    roster, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, cands, guide))
     if unmended and not hint:
         roster, unmended = clean_roster(problem, top_up(problem, cands, roster))
     if unmended:
@@ -460,7 +465,8 @@ def _solve_large(
     cands = Candidates(problem, people=[])
     gc.freeze()
     responder = _responder(problem, cands, params)
-    roster, _ = first_roster(problem, cands, hint, started + params.time_limit / 2, stop, params.seed)
+    repair_until = started + params.time_limit / 2
+    roster, _ = first_roster(problem, cands, hint, repair_until, stop, params.seed)
     gc.freeze()
     scoring = time.perf_counter()
     best = score(problem, roster).total
@@ -468,6 +474,13 @@ def _solve_large(
     report = on_progress or (lambda progress: None)
     checkpoints = _Checkpoints(params.checkpoint_every)
     report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
+    # The planner has a roster; now the transport programme's plan for a better one, and its bound.
+    plan = _transport(problem, cands, params)
+    if plan is not None and plan.groups > 1 and not hint:
+        planned, unmended = first_roster(problem, cands, (), repair_until, stop, params.seed, plan)
+        if not unmended and (total := score(problem, planned).total) < best:
+            roster, best = planned, total
+            report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
     if responder is not None:
         roster = _best_responses(responder, roster, best, finish, stop, report, started, checkpoints)
         best = score(problem, roster).total
@@ -512,7 +525,7 @@ def _solve_large(
         score(problem, roster),
         stopped,
         seconds,
-        slot_lower_bound(problem, cands),
+        _bound(None, problem, cands, plan),
     )
 
 
@@ -585,11 +598,23 @@ def _chosen(problem: RosterProblem, model: RosterModel, value: Callable[[Any], b
     ]
 
 
-def _bound(solver: cp_model.CpSolver | None, problem: RosterProblem, cands: Candidates) -> float:
-    """The better of CP-SAT's bound (when it searched the whole model) and the slot bound
-    (CP-SAT's can be weak or negative early on)."""
+def _bound(
+    solver: cp_model.CpSolver | None, problem: RosterProblem, cands: Candidates, plan: TransportPlan | None
+) -> float:
+    """The best of CP-SAT's bound (when it searched the whole model), the slot bound and the
+    transport bound (CP-SAT's can be weak or negative early on)."""
     searched = 0.0 if solver is None else solver.best_objective_bound / 60
-    return max(0.0, searched, slot_lower_bound(problem, cands))
+    transported = 0.0 if plan is None else plan.bound
+    return max(0.0, searched, slot_lower_bound(problem, cands), transported)
+
+
+TRANSPORT_SHARE = 0.25
+"""The most of the time limit the transport programme may take (7 s of a 4,000-staff Games demo)."""
+
+
+def _transport(problem: RosterProblem, cands: Candidates, params: SolveParameters) -> TransportPlan | None:
+    """The transport programme's bound and plan (see ``transport``), when solved in its time."""
+    return transport_plan(problem, cands, TRANSPORT_SHARE * params.time_limit)
 
 
 def _roster_result(

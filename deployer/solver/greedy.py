@@ -9,7 +9,7 @@ never correctness.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
@@ -17,6 +17,7 @@ from deployer.domain.rules import personal
 from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
+from deployer.solver.transport import TransportPlan
 
 
 class PersonState:
@@ -258,9 +259,48 @@ class _Pools:
         self._cursor[(site, kind, lodged)] = position + 1
 
 
-def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]:
+class _Planned:
+    """The transport plan's people for each shift: as many of each home group as it plans (a
+    half and more counts as one), most planned group first, rotating through its members."""
+
+    def __init__(self, problem: RosterProblem, plan: TransportPlan) -> None:
+        self.left = {i: dict(groups) for i, groups in plan.flow.items()}
+        self.members: dict[int, list[StaffMember]] = defaultdict(list)
+        for person in problem.staff:
+            self.members[plan.group_of[person.service_number]].append(person)
+        self.group_of = plan.group_of
+        self._cursor: dict[int, int] = defaultdict(int)
+
+    def people(self, i: int) -> Iterator[tuple[int, StaffMember]]:
+        left = self.left.get(i, {})
+        for g in sorted(left, key=left.__getitem__, reverse=True):
+            people = self.members[g]
+            start = self._cursor[g]
+            for k in range(start, start + len(people)):
+                if left[g] < 0.5:
+                    break
+                yield k, people[k % len(people)]
+
+    def took(self, i: int, person: StaffMember, position: int | None) -> None:
+        """``person`` took shift ``i``: one fewer of their group to send; ``position`` is theirs
+        in the group's rotation when the plan chose them."""
+        g = self.group_of[person.service_number]
+        left = self.left.get(i, {})
+        if g in left:
+            left[g] -= 1
+        if position is not None:
+            self._cursor[g] = position + 1
+
+
+def greedy_roster(
+    problem: RosterProblem, cands: Candidates, plan: TransportPlan | None = None
+) -> list[Assignment]:
     """Fill every demand line in time order: commuters first, then people already deployed to the
-    city (so deployments run on), then other lodgers; work is spread by rotating through each pool."""
+    city (so deployments run on), then other lodgers; work is spread by rotating through each pool.
+
+    With a transport ``plan``, deployed people run on first (a deployment cut short pays its
+    extra night and trip home again), then the plan's people, then the rest as without one.
+    """
     states: dict[str, PersonState] = {}
     out: list[Assignment] = []
     filled: dict[tuple[int, int], int] = defaultdict(int)
@@ -281,6 +321,7 @@ def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]
                 out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
                 filled[(i, a.line)] += 1
     pools = _Pools(problem, cands)
+    planned = _Planned(problem, plan) if plan is not None else None
     deployed: dict[tuple[str, int], list[StaffMember]] = defaultdict(list)
     city_of = {code: loc.city or code for code, loc in problem.travel.locations.items()}
     for i, shift in enumerate(cands.shifts):
@@ -291,11 +332,17 @@ def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]
             need = shift.demand[j].count - filled[(i, j)]
             if need <= 0:
                 continue
-            tiers = (
-                (pools.rotation(shift.site, kinds[j], False), False),
-                ([(-1, p) for p in yesterday], None),
-                (pools.rotation(shift.site, kinds[j], True), True),
-            )
+            continuing = ([(-1, p) for p in yesterday], None)
+            commuters = (pools.rotation(shift.site, kinds[j], False), False)
+            lodgers = (pools.rotation(shift.site, kinds[j], True), True)
+            if planned is None:
+                tiers: tuple[tuple[Iterable[tuple[int, StaffMember]], bool | str | None], ...] = (
+                    commuters,
+                    continuing,
+                    lodgers,
+                )
+            else:
+                tiers = (continuing, (planned.people(i), "planned"), commuters, lodgers)
             for members, lodged in tiers:
                 for position, person in members:
                     if need <= 0:
@@ -311,6 +358,8 @@ def greedy_roster(problem: RosterProblem, cands: Candidates) -> list[Assignment]
                     need -= 1
                     if c.reach.lodged:
                         deployed[(c.reach.base, cands.day_of[i])].append(person)
-                    if lodged is not None:
+                    if planned is not None:
+                        planned.took(i, person, position if lodged == "planned" else None)
+                    if isinstance(lodged, bool):
                         pools.advance(shift.site, kinds[j], lodged, position)
     return out

@@ -1,0 +1,164 @@
+"""The transport programme: a valid lower bound stronger than the slot bound, and a plan that the
+constructive roster follows to a cheaper roster."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deployer.domain.operations import DemandLine
+from deployer.domain.problem import ObjectiveWeights, RosterProblem
+from deployer.domain.requests import RequestKind, StaffRequest
+from deployer.domain.scoring import score
+from deployer.domain.staff import Absence, EmploymentLimits
+from deployer.domain.validator import hard_breaches, validate
+from deployer.services import demo
+from deployer.solver import transport
+from deployer.solver.bounds import slot_lower_bound
+from deployer.solver.candidates import Candidates
+from deployer.solver.engine import SolveParameters, clean_roster, solve
+from deployer.solver.greedy import greedy_roster
+from deployer.solver.transport import transport_plan
+from tests.builders import DAY, EVENING, FIRST_DAY, NIGHT, daily, person, problem, shift
+from tests.solver.conftest import solve_checked
+
+
+def _far_from_home() -> RosterProblem:
+    """Mildura needs two a day for a week; one person lives there, three live six hours away."""
+    staff = [person("M1", home_station="STN-MIL")] + [person(f"G{i}") for i in range(3)]
+    return replace(problem(daily("MIL-SG", 7, count=2), staff), weights=ObjectiveWeights())
+
+
+def test_bound_prices_the_lodging_the_slot_bound_leaves_out() -> None:
+    p = _far_from_home()
+    cands = Candidates(p)
+    plan = transport_plan(p, cands, 10)
+    assert plan is not None
+    result = solve_checked(p)
+    # The slot bound lets the one local person fill every slot; someone has to be lodged.
+    assert result.objective is not None
+    assert slot_lower_bound(p, cands) < plan.bound <= result.objective + 1e-6
+    assert result.bound is not None and result.bound >= plan.bound - 1e-6
+
+
+def test_a_deployment_from_the_first_day_may_be_a_day_longer() -> None:
+    # Its travel day falls before the roster: six days away, then the travel day home, is seven
+    # days in a row; any later deployment has a travel day at each end and lasts five at most.
+    p = problem(daily("MIL-SG", 6), [person("G1")], max_consecutive_days=7, max_deployment_days=7)
+    p = replace(
+        p, weights=ObjectiveWeights(fairness_per_hour=0, fairness_per_night=0, fairness_per_weekend_shift=0)
+    )
+    result = solve_checked(p)
+    assert result.objective is not None and result.unfilled == 0
+    plan = transport_plan(p, Candidates(p), 10)
+    assert plan is not None and plan.bound == pytest.approx(result.objective)
+
+
+def test_a_person_allowed_one_day_in_a_row_works_every_other_day() -> None:
+    # The policy allows 7 days in a row: its windows are 8 days, in which this person works 4.
+    p = problem(daily("GEE-KP", 8), [person("1", limits=EmploymentLimits(max_consecutive_days=1))])
+    result = solve_checked(p)
+    plan = transport_plan(p, Candidates(p), 10)
+    assert result.objective == 400  # four days unfilled, at 100 each (coverage only)
+    assert plan is not None and plan.bound == pytest.approx(400)
+
+
+templates = st.sampled_from([DAY, EVENING, NIGHT])
+
+
+@st.composite
+def small_problems(draw: st.DrawFn) -> RosterProblem:
+    days = draw(st.integers(2, 9))
+    shifts = {}
+    for _ in range(draw(st.integers(1, 10))):
+        site = draw(st.sampled_from(["GEE-KP", "MIL-SG"]))
+        day = draw(st.integers(0, days - 1))
+        s = shift(site, day, draw(templates), DemandLine(draw(st.integers(1, 2))))
+        shifts[s.key] = s
+    staff = []
+    for n in range(draw(st.integers(1, 4))):
+        home = draw(st.sampled_from(["STN-GEE", "STN-MIL"]))
+        absences: tuple[Absence, ...] = ()
+        if draw(st.booleans()):
+            first = FIRST_DAY + timedelta(days=draw(st.integers(0, days - 1)))
+            absences = (Absence(first, first + timedelta(days=draw(st.integers(0, 2)))),)
+        limits = EmploymentLimits(max_consecutive_days=draw(st.none() | st.integers(1, 8)))
+        staff.append(person(str(n), home_station=home, absences=absences, limits=limits))
+    requests = tuple(
+        StaffRequest(p.service_number, RequestKind.CITY, city=draw(st.sampled_from(["GEE", "MIL"])), weight=2)
+        for p in staff
+        if draw(st.booleans())
+    )
+    policy = dict(
+        max_consecutive_days=draw(st.integers(2, 7)),
+        max_minutes_per_7_days=draw(st.sampled_from([16 * 60, 24 * 60, 60 * 60])),
+        max_deployment_days=draw(st.integers(1, 7)),
+        min_rest_minutes=draw(st.sampled_from([0, 10 * 60])),  # none: several shifts a day
+    )
+    p = problem(list(shifts.values()), staff, days=days, **policy)
+    weights = ObjectiveWeights(overtime_per_hour=draw(st.integers(0, 20)))
+    return replace(p, weights=weights, requests=requests)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_problems())
+def test_bound_never_exceeds_the_optimum(p: RosterProblem) -> None:
+    plan = transport_plan(p, Candidates(p), 10)
+    result = solve(p, SolveParameters(time_limit=10, workers=2))
+    assert result.objective is not None
+    assert hard_breaches(validate(p, result.assignments)) == []
+    assert plan is not None and plan.bound <= result.objective + 1e-6
+
+
+def _games(staff: int = 300) -> RosterProblem:
+    return demo.build(demo.DemoSize(staff=staff, days=7, cities=4, sites=12, seed=3)).problem()
+
+
+def test_column_generation_reaches_the_programme_with_every_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = _games()
+    cands = Candidates(p, people=[])
+    monkeypatch.setattr(transport, "CLOSE_ENOUGH", 0.0)
+    monkeypatch.setattr(transport, "FIRST_COLUMNS", 10**6)
+    whole = transport_plan(p, cands, 60)
+    monkeypatch.setattr(transport, "FIRST_COLUMNS", 1)
+    generated = transport_plan(p, cands, 60)
+    assert whole is not None and generated is not None
+    assert generated.bound == pytest.approx(whole.bound, rel=1e-6)
+    # Every shift's plan adds up to no more people than the shift needs.
+    for i, groups in generated.flow.items():
+        assert sum(groups.values()) <= cands.shifts[i].required + 1e-6
+
+
+def test_an_unfinished_programme_still_proves_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = _games()
+    cands = Candidates(p, people=[])
+    monkeypatch.setattr(transport, "FIRST_COLUMNS", 1)
+    monkeypatch.setattr(transport, "CLOSE_ENOUGH", 0.0)
+    whole = transport_plan(p, cands, 60)
+    monkeypatch.setattr(transport, "CLOSE_ENOUGH", 0.5)
+    early = transport_plan(p, cands, 60)
+    assert whole is not None and early is not None
+    assert 0 < early.bound <= whole.bound + 1e-6
+
+
+def test_the_planned_roster_keeps_the_rules_and_costs_less() -> None:
+    p = _games()
+    cands = Candidates(p, people=[])
+    plan = transport_plan(p, cands, 60)
+    assert plan is not None and plan.groups > 1
+    planned, unmended = clean_roster(p, greedy_roster(p, cands, plan))
+    unplanned, _ = clean_roster(p, greedy_roster(p, cands))
+    assert unmended == [] and hard_breaches(validate(p, planned)) == []
+    assert plan.bound <= score(p, planned).total < score(p, unplanned).total
+
+
+def test_a_large_solve_reports_the_transport_bound() -> None:
+    p = _games()
+    result = solve_checked(p, time_limit=15, full_model_limit=1)
+    plan = transport_plan(p, Candidates(p, people=[]), 60)
+    assert plan is not None and result.objective is not None and result.bound is not None
+    assert plan.bound * (1 - transport.CLOSE_ENOUGH) <= result.bound <= result.objective
