@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
+from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
 from deployer.domain.rules import personal
 from deployer.domain.soft_rules import limit_7_days
@@ -220,6 +222,10 @@ class _Pools:
         self._pools: dict[tuple[str, int], tuple[list[StaffMember], list[StaffMember]]] = {}
         self._cursor: dict[tuple[str, int, bool], int] = defaultdict(int)
         self._holders: dict[int, dict[tuple[str, bool], list[StaffMember]]] = {}
+        self._wanted: dict[str, set[str]] = defaultdict(set)
+        for r in problem.requests:
+            if r.kind is RequestKind.CITY and r.city is not None:
+                self._wanted[r.service_number].add(r.city)
 
     def _by_home(self, kind: int) -> dict[tuple[str, bool], list[StaffMember]]:
         """Holders of a line kind grouped by what decides their reach: station and deployability."""
@@ -230,6 +236,10 @@ class _Pools:
                     groups[(person.home_station, person.limits.can_deploy_away)].append(person)
             self._holders[kind] = groups
         return self._holders[kind]
+
+    def _elsewhere(self, person: StaffMember, city: str | None) -> bool:
+        wanted = self._wanted.get(person.service_number)
+        return wanted is not None and city not in wanted
 
     def pool(self, site: str, kind: int) -> tuple[list[StaffMember], list[StaffMember]]:
         key = (site, kind)
@@ -244,7 +254,10 @@ class _Pools:
                     lodgers.extend(members)
                 else:
                     commuters.extend((site_reach.minutes, p) for p in members)
-            commuters.sort(key=lambda pair: pair[0])
+            city = self.problem.travel.locations[site].city
+            # People who asked for another city come last: each shift here costs their request.
+            commuters.sort(key=lambda pair: (self._elsewhere(pair[1], city), pair[0]))
+            lodgers.sort(key=lambda p: self._elsewhere(p, city))
             self._pools[key] = ([p for _, p in commuters], lodgers)
         return self._pools[key]
 
@@ -321,6 +334,17 @@ def greedy_roster(
                 out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
                 filled[(i, a.line)] += 1
     pools = _Pools(problem, cands)
+    off = {
+        (r.service_number, r.day, r.shift_label) for r in problem.requests if r.kind is RequestKind.SHIFT_OFF
+    }
+    off |= {(r.service_number, r.day, None) for r in problem.requests if r.kind is RequestKind.DAY_OFF}
+
+    def wants_off(person: StaffMember, shift: Shift) -> bool:
+        return bool(off) and (
+            (person.service_number, shift.day, None) in off
+            or (person.service_number, shift.day, shift.label) in off
+        )
+
     planned = _Planned(problem, plan) if plan is not None else None
     deployed: dict[tuple[str, int], list[StaffMember]] = defaultdict(list)
     city_of = {code: loc.city or code for code, loc in problem.travel.locations.items()}
@@ -343,12 +367,16 @@ def greedy_roster(
                 )
             else:
                 tiers = (continuing, (planned.people(i), "planned"), commuters, lodgers)
-            for members, lodged in tiers:
+            asked_off: list[tuple[int, StaffMember]] = []
+            for members, lodged in (*tiers, (asked_off, None)):
                 for position, person in members:
                     if need <= 0:
                         break
                     state = state_of(person)
                     if cands.day_of[i] in state.taken:
+                        continue
+                    if members is not asked_off and wants_off(person, shift):
+                        asked_off.append((-1, person))  # tried last, once everyone else was
                         continue
                     c = cands.candidate(person, i, j)
                     if c is None or not state.can_take(c):

@@ -158,6 +158,9 @@ class LargeNeighbourhoodSearch:
             p for p in self.problem.staff if p.service_number not in working and self._could_work(p, chosen)
         ]
         self.rng.shuffle(others)
+        # Commuters first: taking over from people lodged or driving far is where savings lie.
+        site = self.cands.shifts[next(iter(chosen))].site
+        others.sort(key=lambda p: self.cands.reach_of(p, site).lodged)  # type: ignore[union-attr]
         extra = others[: max(10, slots // 4)]
         people = tuple(self.people[n] for n in sorted(working)) + tuple(extra)
         return Neighbourhood(frozenset(chosen), people)
