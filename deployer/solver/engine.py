@@ -90,6 +90,19 @@ class _Checkpoints:
         return tuple(read()) if self.due() else None
 
 
+class _Raised:
+    """Passes progress on with its bound raised to the best bound known so far (the slot bound,
+    then the transport bound once solved): searches that have no bound of their own report 0."""
+
+    def __init__(self, on_progress: ProgressCallback | None, bound: float) -> None:
+        self.on_progress = on_progress
+        self.bound = bound
+
+    def __call__(self, progress: Progress) -> None:
+        if self.on_progress is not None:
+            self.on_progress(replace(progress, bound=max(progress.bound, self.bound)))
+
+
 class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(
         self, on_progress: ProgressCallback | None, started: float, read: Callable[[Any], list[Assignment]],
@@ -182,6 +195,7 @@ def _solve_full(
     repair_share = 0.3 if params.neighbourhoods else 0.5
     responder = _responder(problem, candidates, params) if params.neighbourhoods else None
     plan = _transport(problem, candidates, params)
+    report = _Raised(on_progress, _bound(None, problem, candidates, plan))
     first, unmended = first_roster(
         problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed, plan
     )
@@ -192,7 +206,6 @@ def _solve_full(
     first_score = score(problem, first) if first else None
     finish = _finish_by(started, params, time.perf_counter() - scoring)
     checkpoints = _Checkpoints(params.checkpoint_every)
-    report = on_progress or (lambda progress: None)
     if first_score is not None:
         report(
             Progress(
@@ -207,7 +220,7 @@ def _solve_full(
             )
             first_score = score(problem, first)
     hinted = model.hint(first) if first else None
-    reporter = _Reporter(on_progress, started, lambda value: _chosen(problem, model, value), checkpoints)
+    reporter = _Reporter(report, started, lambda value: _chosen(problem, model, value), checkpoints)
     solver: cp_model.CpSolver | None = None
     start: Solution | None = None
     if hinted is not None and params.neighbourhoods and len(model.x) > WHOLE_SEARCH_LIMIT:
@@ -471,11 +484,12 @@ def _solve_large(
     scoring = time.perf_counter()
     best = score(problem, roster).total
     finish = _finish_by(started, params, time.perf_counter() - scoring)
-    report = on_progress or (lambda progress: None)
+    report = _Raised(on_progress, _bound(None, problem, cands, None))
     checkpoints = _Checkpoints(params.checkpoint_every)
     report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
     # The planner has a roster; now the transport programme's plan for a better one, and its bound.
     plan = _transport(problem, cands, params)
+    report.bound = _bound(None, problem, cands, plan)
     if plan is not None and plan.groups > 1 and not hint:
         planned, unmended = first_roster(problem, cands, (), repair_until, stop, params.seed, plan)
         if not unmended and (total := score(problem, planned).total) < best:
@@ -525,7 +539,7 @@ def _solve_large(
         score(problem, roster),
         stopped,
         seconds,
-        _bound(None, problem, cands, plan),
+        report.bound,
     )
 
 
@@ -604,7 +618,7 @@ def _bound(
     """The best of CP-SAT's bound (when it searched the whole model), the slot bound and the
     transport bound (CP-SAT's can be weak or negative early on)."""
     searched = 0.0 if solver is None else solver.best_objective_bound / 60
-    transported = 0.0 if plan is None else plan.bound
+    transported = 0.0 if plan is None or plan.bound is None else plan.bound
     return max(0.0, searched, slot_lower_bound(problem, cands), transported)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
@@ -305,6 +306,15 @@ class _Planned:
             self._cursor[g] = position + 1
 
 
+def _asked_off(problem: RosterProblem) -> set[tuple[str, date, str | None]]:
+    """(service number, day, shift label or None for the whole day) of every request for time off."""
+    off: set[tuple[str, date, str | None]] = set()
+    for r in problem.requests:
+        if r.kind in (RequestKind.SHIFT_OFF, RequestKind.DAY_OFF) and r.day is not None:
+            off.add((r.service_number, r.day, r.shift_label if r.kind is RequestKind.SHIFT_OFF else None))
+    return off
+
+
 def greedy_roster(
     problem: RosterProblem, cands: Candidates, plan: TransportPlan | None = None
 ) -> list[Assignment]:
@@ -312,7 +322,10 @@ def greedy_roster(
     city (so deployments run on), then other lodgers; work is spread by rotating through each pool.
 
     With a transport ``plan``, deployed people run on first (a deployment cut short pays its
-    extra night and trip home again), then the plan's people, then the rest as without one.
+    extra night and trip home again), then the plan's people, then the rest as without one; and
+    whoever asked the day or the shift off is tried last. (Without a plan the order is kept: on
+    Curtois & Qu Instance 5, trying people who asked a shift off last led CP-SAT's search from
+    the first roster to 1,332 in 60 s instead of 1,238.)
     """
     states: dict[str, PersonState] = {}
     out: list[Assignment] = []
@@ -334,10 +347,7 @@ def greedy_roster(
                 out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
                 filled[(i, a.line)] += 1
     pools = _Pools(problem, cands)
-    off = {
-        (r.service_number, r.day, r.shift_label) for r in problem.requests if r.kind is RequestKind.SHIFT_OFF
-    }
-    off |= {(r.service_number, r.day, None) for r in problem.requests if r.kind is RequestKind.DAY_OFF}
+    off = _asked_off(problem) if plan is not None else set()
 
     def wants_off(person: StaffMember, shift: Shift) -> bool:
         return bool(off) and (

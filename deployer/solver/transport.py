@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from deployer.domain.policy import FatiguePolicy
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.rules import personal
@@ -53,8 +54,8 @@ Span = tuple[str, int, int]
 class TransportPlan:
     """The programme's optimum: a bound in points and how many people each group sends where."""
 
-    bound: float
-    """Lower bound on any roster's objective, in points."""
+    bound: float | None
+    """Lower bound on any roster's objective, in points (None when time ran out before it)."""
     group_of: dict[str, int]
     """Group index by service number."""
     flow: dict[int, dict[int, float]]
@@ -67,7 +68,8 @@ class TransportPlan:
 
 
 def transport_plan(problem: RosterProblem, cands: Candidates, seconds: float) -> TransportPlan | None:
-    """Solve the transport programme within ``seconds``; None when it has no demand or no time."""
+    """Solve the transport programme within ``seconds``: first its plan, then its bound; None when
+    it has no demand or no time for the plan."""
     deadline = time.perf_counter() + seconds
     shifts = [i for i, s in enumerate(cands.shifts) if s.demand]
     if not shifts or not problem.staff:
@@ -77,10 +79,7 @@ def transport_plan(problem: RosterProblem, cands: Candidates, seconds: float) ->
         return None
     flow = programme.flow()
     programme.take_rebate()
-    bound = programme.solve(deadline)
-    if bound is None:
-        return None
-    return TransportPlan(bound, programme.group_of, flow)
+    return TransportPlan(programme.solve(deadline), programme.group_of, flow)
 
 
 class _Programme:
@@ -231,12 +230,7 @@ class _Programme:
         if self.per_day == 1 and not policy.is_soft("consecutive_days") and policy.max_consecutive_days:
             run = policy.max_consecutive_days + 1
 
-            def days_in_run(p: StaffMember) -> int:
-                """The most days ``p`` can work in ``run`` days: a day off after each of their runs."""
-                most = personal(policy, p, "max_consecutive_days") or run
-                return run - run // (most + 1)
-
-            limits.append(("days", run, days_in_run, run))
+            limits.append(("days", run, lambda p: _days_in_run(policy, p, run), run))
         rows: list[dict[Span, pywraplp.Constraint]] = [{} for _ in self.members]
         spans = set()
         for measure, window, each, most in limits:
@@ -386,6 +380,12 @@ def _shifts_per_day(problem: RosterProblem, cands: Candidates, shifts: list[int]
                 count, free = count + 1, free_from(i)
         most = max(most, count)
     return most
+
+
+def _days_in_run(policy: FatiguePolicy, person: StaffMember, run: int) -> int:
+    """The most days ``person`` can work in ``run`` days: a day off after each of their runs."""
+    most = personal(policy, person, "max_consecutive_days") or run
+    return run - run // (most + 1)
 
 
 def _longest_deployment(problem: RosterProblem, days: int) -> int:

@@ -14,17 +14,24 @@ from deployer.domain.operations import DemandLine
 from deployer.domain.problem import ObjectiveWeights, RosterProblem
 from deployer.domain.requests import RequestKind, StaffRequest
 from deployer.domain.scoring import score
-from deployer.domain.staff import Absence, EmploymentLimits
+from deployer.domain.staff import Absence, EmploymentLimits, Qualification
 from deployer.domain.validator import hard_breaches, validate
 from deployer.services import demo
 from deployer.solver import transport
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
-from deployer.solver.engine import SolveParameters, clean_roster, solve
+from deployer.solver.engine import Progress, SolveParameters, clean_roster, solve
 from deployer.solver.greedy import greedy_roster
-from deployer.solver.transport import transport_plan
-from tests.builders import DAY, EVENING, FIRST_DAY, NIGHT, daily, person, problem, shift
+from deployer.solver.transport import TransportPlan, transport_plan
+from tests.builders import DAY, EVENING, FIRST_DAY, NIGHT, daily, person, problem, shift, skill_line
 from tests.solver.conftest import solve_checked
+
+
+def _solved(p: RosterProblem, cands: Candidates | None = None) -> TransportPlan:
+    """The programme's plan and bound, solved to the end (the tests' problems are small)."""
+    plan = transport_plan(p, cands or Candidates(p, people=[]), 60)
+    assert plan is not None and plan.bound is not None
+    return plan
 
 
 def _far_from_home() -> RosterProblem:
@@ -36,13 +43,12 @@ def _far_from_home() -> RosterProblem:
 def test_bound_prices_the_lodging_the_slot_bound_leaves_out() -> None:
     p = _far_from_home()
     cands = Candidates(p)
-    plan = transport_plan(p, cands, 10)
-    assert plan is not None
+    bound = _solved(p, cands).bound
     result = solve_checked(p)
     # The slot bound lets the one local person fill every slot; someone has to be lodged.
-    assert result.objective is not None
-    assert slot_lower_bound(p, cands) < plan.bound <= result.objective + 1e-6
-    assert result.bound is not None and result.bound >= plan.bound - 1e-6
+    assert bound is not None and result.objective is not None and result.bound is not None
+    assert slot_lower_bound(p, cands) < bound <= result.objective + 1e-6
+    assert result.bound >= bound - 1e-6
 
 
 def test_a_deployment_from_the_first_day_may_be_a_day_longer() -> None:
@@ -54,17 +60,15 @@ def test_a_deployment_from_the_first_day_may_be_a_day_longer() -> None:
     )
     result = solve_checked(p)
     assert result.objective is not None and result.unfilled == 0
-    plan = transport_plan(p, Candidates(p), 10)
-    assert plan is not None and plan.bound == pytest.approx(result.objective)
+    assert _solved(p).bound == pytest.approx(result.objective)
 
 
 def test_a_person_allowed_one_day_in_a_row_works_every_other_day() -> None:
     # The policy allows 7 days in a row: its windows are 8 days, in which this person works 4.
     p = problem(daily("GEE-KP", 8), [person("1", limits=EmploymentLimits(max_consecutive_days=1))])
     result = solve_checked(p)
-    plan = transport_plan(p, Candidates(p), 10)
     assert result.objective == 400  # four days unfilled, at 100 each (coverage only)
-    assert plan is not None and plan.bound == pytest.approx(400)
+    assert _solved(p).bound == pytest.approx(400)
 
 
 templates = st.sampled_from([DAY, EVENING, NIGHT])
@@ -77,7 +81,9 @@ def small_problems(draw: st.DrawFn) -> RosterProblem:
     for _ in range(draw(st.integers(1, 10))):
         site = draw(st.sampled_from(["GEE-KP", "MIL-SG"]))
         day = draw(st.integers(0, days - 1))
-        s = shift(site, day, draw(templates), DemandLine(draw(st.integers(1, 2))))
+        count = draw(st.integers(1, 2))
+        line = skill_line(count, "PO") if draw(st.booleans()) else DemandLine(count)
+        s = shift(site, day, draw(templates), line)
         shifts[s.key] = s
     staff = []
     for n in range(draw(st.integers(1, 4))):
@@ -87,7 +93,10 @@ def small_problems(draw: st.DrawFn) -> RosterProblem:
             first = FIRST_DAY + timedelta(days=draw(st.integers(0, days - 1)))
             absences = (Absence(first, first + timedelta(days=draw(st.integers(0, 2)))),)
         limits = EmploymentLimits(max_consecutive_days=draw(st.none() | st.integers(1, 8)))
-        staff.append(person(str(n), home_station=home, absences=absences, limits=limits))
+        po: tuple[Qualification, ...] = ()
+        if draw(st.booleans()):
+            po = (Qualification("PO", expires=FIRST_DAY + timedelta(days=draw(st.integers(0, days)))),)
+        staff.append(person(str(n), home_station=home, absences=absences, limits=limits, qualifications=po))
     requests = tuple(
         StaffRequest(p.service_number, RequestKind.CITY, city=draw(st.sampled_from(["GEE", "MIL"])), weight=2)
         for p in staff
@@ -107,11 +116,11 @@ def small_problems(draw: st.DrawFn) -> RosterProblem:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_problems())
 def test_bound_never_exceeds_the_optimum(p: RosterProblem) -> None:
-    plan = transport_plan(p, Candidates(p), 10)
+    bound = _solved(p).bound
     result = solve(p, SolveParameters(time_limit=10, workers=2))
-    assert result.objective is not None
+    assert result.objective is not None and bound is not None
     assert hard_breaches(validate(p, result.assignments)) == []
-    assert plan is not None and plan.bound <= result.objective + 1e-6
+    assert bound <= result.objective + 1e-6
 
 
 def _games(staff: int = 300) -> RosterProblem:
@@ -123,10 +132,9 @@ def test_column_generation_reaches_the_programme_with_every_column(monkeypatch: 
     cands = Candidates(p, people=[])
     monkeypatch.setattr(transport, "CLOSE_ENOUGH", 0.0)
     monkeypatch.setattr(transport, "FIRST_COLUMNS", 10**6)
-    whole = transport_plan(p, cands, 60)
+    whole = _solved(p, cands)
     monkeypatch.setattr(transport, "FIRST_COLUMNS", 1)
-    generated = transport_plan(p, cands, 60)
-    assert whole is not None and generated is not None
+    generated = _solved(p, cands)
     assert generated.bound == pytest.approx(whole.bound, rel=1e-6)
     # Every shift's plan adds up to no more people than the shift needs.
     for i, groups in generated.flow.items():
@@ -138,27 +146,32 @@ def test_an_unfinished_programme_still_proves_a_bound(monkeypatch: pytest.Monkey
     cands = Candidates(p, people=[])
     monkeypatch.setattr(transport, "FIRST_COLUMNS", 1)
     monkeypatch.setattr(transport, "CLOSE_ENOUGH", 0.0)
-    whole = transport_plan(p, cands, 60)
+    whole = _solved(p, cands).bound
     monkeypatch.setattr(transport, "CLOSE_ENOUGH", 0.5)
-    early = transport_plan(p, cands, 60)
+    early = _solved(p, cands).bound
     assert whole is not None and early is not None
-    assert 0 < early.bound <= whole.bound + 1e-6
+    assert 0 < early <= whole + 1e-6
 
 
 def test_the_planned_roster_keeps_the_rules_and_costs_less() -> None:
     p = _games()
     cands = Candidates(p, people=[])
-    plan = transport_plan(p, cands, 60)
-    assert plan is not None and plan.groups > 1
+    plan = _solved(p, cands)
+    assert plan.groups > 1 and plan.bound is not None
     planned, unmended = clean_roster(p, greedy_roster(p, cands, plan))
     unplanned, _ = clean_roster(p, greedy_roster(p, cands))
     assert unmended == [] and hard_breaches(validate(p, planned)) == []
     assert plan.bound <= score(p, planned).total < score(p, unplanned).total
 
 
-def test_a_large_solve_reports_the_transport_bound() -> None:
+def test_a_large_solve_reports_the_transport_bound_as_it_goes() -> None:
     p = _games()
-    result = solve_checked(p, time_limit=15, full_model_limit=1)
-    plan = transport_plan(p, Candidates(p, people=[]), 60)
-    assert plan is not None and result.objective is not None and result.bound is not None
-    assert plan.bound * (1 - transport.CLOSE_ENOUGH) <= result.bound <= result.objective
+    history: list[Progress] = []
+    result = solve(p, SolveParameters(time_limit=15, full_model_limit=1), on_progress=history.append)
+    assert hard_breaches(validate(p, result.assignments)) == []
+    bound = _solved(p).bound
+    assert bound is not None and result.objective is not None and result.bound is not None
+    assert bound * (1 - transport.CLOSE_ENOUGH) <= result.bound <= result.objective
+    # The first roster comes with the slot bound, every later one with the transport bound.
+    assert 0 < history[0].bound <= history[0].objective
+    assert all(h.bound == result.bound and h.bound <= h.objective for h in history[1:])
