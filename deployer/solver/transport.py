@@ -2,12 +2,13 @@
 
 People come in groups of one home station (alike in whether they may deploy away and in the
 cities they asked for). A group fills at most its members a day (fewer on days some are on
-leave), no more minutes in any 7 or 14 days than its members may work, and pays overtime
-beyond their contracted minutes together. Every roster obeys these sums, so the programme's
-optimum is a lower bound on the whole objective: travel, lodging, fatigue, overtime, city
-requests and unfilled demand, priced exactly per shift, and the other terms at zero. On a Games
-operation held far from the stations of most of its people those terms are nearly all of it;
-the slot bound, which lets the nearest station send people without end, is a fifth of it.
+leave), no more minutes in any 7 or 14 days and no more days in a run than its members may
+work, and pays overtime beyond their contracted minutes together. Every roster obeys these
+sums, so the programme's optimum is a lower bound on the whole objective: travel, lodging,
+fatigue, overtime, city requests and unfilled demand, priced exactly per shift, and the other
+terms at zero. On a Games operation held far from the stations of most of its people those
+terms are nearly all of it; the slot bound, which lets the nearest station send people
+without end, is a fifth of it.
 
 Lodged work is priced per shift at its cheapest: a deployment of the longest possible length
 spreads its extra night and its trip home over all its shifts. The optimum is also a plan —
@@ -15,7 +16,8 @@ how many people each station sends to each shift — that the constructive roste
 
 The programme has a column per group and shift (half a million at Games scale), so it is solved
 by column generation: the cheapest few groups of each shift first, then whichever columns the
-duals price below zero, until none does (which proves the optimum).
+duals price below zero, until the bound the duals prove is close to the programme's value. It
+is solved twice: for the plan, then for the bound with the first-day rebate (see ``_costs``).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ class _Programme:
     # -- groups and prices -------------------------------------------------------------------
 
     def _group(self, problem: RosterProblem) -> None:
+        """The groups, their members and how many of them are free on each day."""
         wanted: dict[str, tuple[tuple[str, int], ...]] = defaultdict(tuple)
         for r in problem.requests:
             if r.kind is RequestKind.CITY and r.city is not None:
