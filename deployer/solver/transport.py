@@ -56,8 +56,8 @@ Span = tuple[str, int, int]
 class TransportPlan:
     """The programme's optimum: a bound in points and how many people each group sends where."""
 
-    bound: float | None
-    """Lower bound on any roster's objective, in points (None when time ran out before it)."""
+    bound: float
+    """Lower bound on any roster's objective, in points."""
     group_of: dict[str, int]
     """Group index by service number."""
     flow: dict[int, dict[int, float]]
@@ -71,17 +71,21 @@ class TransportPlan:
 
 def transport_plan(problem: RosterProblem, cands: Candidates, seconds: float) -> TransportPlan | None:
     """Solve the transport programme within ``seconds``: first its plan, then its bound; None when
-    it has no demand or no time for the plan."""
+    it has no demand or no time for the plan (the bound is weaker when none is left for it)."""
     deadline = time.perf_counter() + seconds
     shifts = [i for i, s in enumerate(cands.shifts) if s.demand]
     if not shifts or not problem.staff:
         return None
     programme = _Programme(problem, cands, shifts)
-    if programme.solve(deadline) is None:
+    proved = programme.solve(deadline)
+    if proved is None:
         return None
     flow = programme.flow()
+    # Until the rebated programme is solved, take the most the rebate could save off the bound.
+    bound = proved - programme.most_rebate()
     programme.take_rebate()
-    return TransportPlan(programme.solve(deadline), programme.group_of, flow)
+    rebated = programme.solve(deadline)
+    return TransportPlan(bound if rebated is None else max(bound, rebated), programme.group_of, flow)
 
 
 class _Programme:
@@ -186,9 +190,10 @@ class _Programme:
             row.SetLb(need)
             self.cover.append(row)
             needs.append(need)
+        self.needs = np.array(needs, dtype=float)
         # No more of a group on a shift than it has people that day, nor than the shift needs.
         self.upper = np.minimum(
-            self.per_day * self.available[:, [cands.day_of[i] for i in self.shifts]], np.array(needs)[None, :]
+            self.per_day * self.available[:, [cands.day_of[i] for i in self.shifts]], self.needs[None, :]
         )
         groups = range(len(self.members))
         self.daily = [
@@ -311,6 +316,15 @@ class _Programme:
                     if priced[g, n] < 0:
                         self._add(int(g), n)
         return best
+
+    def most_rebate(self) -> float:
+        """The most the first-day rebate can take off the programme's optimum: every shift filled
+        by its best rebate, no more than it needs when a surplus costs more than its rebate saves
+        (else every column at its upper bound)."""
+        finite = np.isfinite(self.cost)
+        if np.all(self.cost[finite] >= self.rebate[finite]):
+            return float(np.sum(self.needs * self.rebate.max(axis=0)))
+        return float(np.sum(self.upper * self.rebate))
 
     def take_rebate(self) -> None:
         """Price first-day lodged shifts with the rebate (for the bound; see ``_costs``)."""

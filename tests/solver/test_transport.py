@@ -51,13 +51,18 @@ def test_bound_prices_the_lodging_the_slot_bound_leaves_out() -> None:
     assert result.bound >= bound - 1e-6
 
 
+def _first_day_deployment() -> RosterProblem:
+    """Mildura needs one a day for six days from the first; the one person lives in Geelong."""
+    p = problem(daily("MIL-SG", 6), [person("G1")], max_consecutive_days=7, max_deployment_days=7)
+    return replace(
+        p, weights=ObjectiveWeights(fairness_per_hour=0, fairness_per_night=0, fairness_per_weekend_shift=0)
+    )
+
+
 def test_a_deployment_from_the_first_day_may_be_a_day_longer() -> None:
     # Its travel day falls before the roster: six days away, then the travel day home, is seven
     # days in a row; any later deployment has a travel day at each end and lasts five at most.
-    p = problem(daily("MIL-SG", 6), [person("G1")], max_consecutive_days=7, max_deployment_days=7)
-    p = replace(
-        p, weights=ObjectiveWeights(fairness_per_hour=0, fairness_per_night=0, fairness_per_weekend_shift=0)
-    )
+    p = _first_day_deployment()
     result = solve_checked(p)
     assert result.objective is not None and result.unfilled == 0
     assert _solved(p).bound == pytest.approx(result.objective)
@@ -139,6 +144,26 @@ def test_column_generation_reaches_the_programme_with_every_column(monkeypatch: 
     # Every shift's plan adds up to no more people than the shift needs.
     for i, groups in generated.flow.items():
         assert sum(groups.values()) <= cands.shifts[i].required + 1e-6
+
+
+def test_without_time_for_the_rebated_programme_the_plan_comes_with_a_weaker_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    solve = transport._Programme.solve
+    calls: list[int] = []
+
+    def first_only(self: transport._Programme, deadline: float) -> float | None:
+        calls.append(1)
+        return solve(self, deadline) if len(calls) % 2 == 1 else None
+
+    exact = _first_day_deployment()
+    full = _solved(_games()).bound
+    optimum = solve_checked(exact).objective
+    monkeypatch.setattr(transport._Programme, "solve", first_only)
+    rushed = _solved(_games())
+    assert rushed.flow and 0 < rushed.bound < full
+    # Still a bound where the rebate counts (the deployment from the first day, a day longer).
+    assert optimum is not None and _solved(exact).bound <= optimum + 1e-6
 
 
 def test_an_unfinished_programme_still_proves_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
