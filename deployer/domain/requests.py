@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -38,3 +39,29 @@ class StaffRequest:
             require(self.day is not None, record, "day", f"is required for a {self.kind} request")
         if self.kind in (RequestKind.SHIFT_OFF, RequestKind.SHIFT_ON):
             require(bool(self.shift_label), record, "shift", f"is required for a {self.kind} request")
+
+
+class TimeOff:
+    """Who asked which days and shifts off, for quick questions while building a roster."""
+
+    def __init__(self, requests: Iterable[StaffRequest]) -> None:
+        self._asked = {
+            (r.service_number, r.day, r.shift_label if r.kind is RequestKind.SHIFT_OFF else None)
+            for r in requests
+            if r.kind in (RequestKind.DAY_OFF, RequestKind.SHIFT_OFF)
+        }
+
+    def asked(self, service_number: str, day: date, label: str) -> bool:
+        """True when the person asked ``day`` off, or the shift ``label`` on it."""
+        return bool(self._asked) and (
+            (service_number, day, None) in self._asked or (service_number, day, label) in self._asked
+        )
+
+
+def cities_asked(requests: Iterable[StaffRequest]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Each person's preferred cities with the requests' weights (people without one left out)."""
+    wanted: dict[str, tuple[tuple[str, int], ...]] = {}
+    for r in requests:
+        if r.kind is RequestKind.CITY and r.city is not None:
+            wanted[r.service_number] = (*wanted.get(r.service_number, ()), (r.city, r.weight))
+    return wanted

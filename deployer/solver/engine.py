@@ -195,7 +195,7 @@ def _solve_full(
     repair_share = 0.3 if params.neighbourhoods else 0.5
     responder = _responder(problem, candidates, params) if params.neighbourhoods else None
     plan = _transport(problem, candidates, params)
-    report = _Raised(on_progress, _bound(None, problem, candidates, plan))
+    report = _Raised(on_progress, _known_bound(problem, candidates, plan))
     first, unmended = first_roster(
         problem, candidates, hint, started + params.time_limit * repair_share, stop, params.seed, plan
     )
@@ -232,7 +232,7 @@ def _solve_full(
         solver, status, stopped = _run(model, params, reporter, stop, started, finish, first_phase)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             start = Solution(list(solver.response_proto.solution), solver.objective_value)
-    bound = _bound(solver, problem, candidates, plan)
+    bound = max(report.bound, _searched_bound(solver))
     if start is not None:
         value: Callable[[Any], bool] = lambda var: bool(start.values[var.index])  # noqa: E731
         if status == cp_model.FEASIBLE and not stopped and params.neighbourhoods:
@@ -484,12 +484,13 @@ def _solve_large(
     scoring = time.perf_counter()
     best = score(problem, roster).total
     finish = _finish_by(started, params, time.perf_counter() - scoring)
-    report = _Raised(on_progress, _bound(None, problem, cands, None))
+    report = _Raised(on_progress, _known_bound(problem, cands, None))
     checkpoints = _Checkpoints(params.checkpoint_every)
     report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
     # The planner has a roster; now the transport programme's plan for a better one, and its bound.
     plan = _transport(problem, cands, params)
-    report.bound = _bound(None, problem, cands, plan)
+    if plan is not None:
+        report.bound = max(report.bound, plan.bound)
     if plan is not None and plan.groups > 1 and not hint:
         planned, unmended = first_roster(problem, cands, (), repair_until, stop, params.seed, plan)
         if not unmended and (total := score(problem, planned).total) < best:
@@ -612,14 +613,14 @@ def _chosen(problem: RosterProblem, model: RosterModel, value: Callable[[Any], b
     ]
 
 
-def _bound(
-    solver: cp_model.CpSolver | None, problem: RosterProblem, cands: Candidates, plan: TransportPlan | None
-) -> float:
-    """The best of CP-SAT's bound (when it searched the whole model), the slot bound and the
-    transport bound (CP-SAT's can be weak or negative early on)."""
-    searched = 0.0 if solver is None else solver.best_objective_bound / 60
-    transported = 0.0 if plan is None else plan.bound
-    return max(0.0, searched, slot_lower_bound(problem, cands), transported)
+def _known_bound(problem: RosterProblem, cands: Candidates, plan: TransportPlan | None) -> float:
+    """The better of the slot bound and the transport bound (when there is a plan)."""
+    return max(slot_lower_bound(problem, cands), 0.0 if plan is None else plan.bound)
+
+
+def _searched_bound(solver: cp_model.CpSolver | None) -> float:
+    """CP-SAT's bound when it searched the whole model (it can be weak or negative early on)."""
+    return 0.0 if solver is None else max(0.0, solver.best_objective_bound / 60)
 
 
 TRANSPORT_SHARE = 0.4

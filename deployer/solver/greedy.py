@@ -9,12 +9,10 @@ never correctness.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
 
-from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
-from deployer.domain.requests import RequestKind
+from deployer.domain.requests import TimeOff, cities_asked
 from deployer.domain.roster import Assignment
 from deployer.domain.rules import personal
 from deployer.domain.soft_rules import limit_7_days
@@ -210,6 +208,10 @@ class PersonState:
         )
 
 
+Tier = tuple[Iterable[tuple[int, StaffMember]], Callable[[int, StaffMember], None] | None]
+"""People to try, with their positions, and what to do when one takes the shift (move a cursor)."""
+
+
 class _Pools:
     """People who could ever fill a kind of line at a site, split into commuters and lodgers.
 
@@ -223,10 +225,7 @@ class _Pools:
         self._pools: dict[tuple[str, int], tuple[list[StaffMember], list[StaffMember]]] = {}
         self._cursor: dict[tuple[str, int, bool], int] = defaultdict(int)
         self._holders: dict[int, dict[tuple[str, bool], list[StaffMember]]] = {}
-        self._wanted: dict[str, set[str]] = defaultdict(set)
-        for r in problem.requests:
-            if r.kind is RequestKind.CITY and r.city is not None:
-                self._wanted[r.service_number].add(r.city)
+        self._wanted = cities_asked(problem.requests)
 
     def _by_home(self, kind: int) -> dict[tuple[str, bool], list[StaffMember]]:
         """Holders of a line kind grouped by what decides their reach: station and deployability."""
@@ -239,8 +238,8 @@ class _Pools:
         return self._holders[kind]
 
     def _elsewhere(self, person: StaffMember, city: str | None) -> bool:
-        wanted = self._wanted.get(person.service_number)
-        return wanted is not None and city not in wanted
+        wanted = self._wanted.get(person.service_number, ())
+        return bool(wanted) and all(city != asked for asked, _ in wanted)
 
     def pool(self, site: str, kind: int) -> tuple[list[StaffMember], list[StaffMember]]:
         key = (site, kind)
@@ -272,6 +271,10 @@ class _Pools:
     def advance(self, site: str, kind: int, lodged: bool, position: int) -> None:
         self._cursor[(site, kind, lodged)] = position + 1
 
+    def tier(self, site: str, kind: int, lodged: bool) -> Tier:
+        """The rotation of a pool, moving its cursor past whoever takes a shift."""
+        return self.rotation(site, kind, lodged), lambda k, _: self.advance(site, kind, lodged, k)
+
 
 class _Planned:
     """The transport plan's people for each shift: as many of each home group as it plans (a
@@ -295,24 +298,15 @@ class _Planned:
                     break
                 yield k, people[k % len(people)]
 
-    def took(self, i: int, person: StaffMember, position: int | None) -> None:
-        """``person`` took shift ``i``: one fewer of their group to send; ``position`` is theirs
-        in the group's rotation when the plan chose them."""
-        g = self.group_of[person.service_number]
+    def took(self, i: int, person: StaffMember) -> None:
+        """``person`` took shift ``i``: one fewer of their group to send there."""
         left = self.left.get(i, {})
-        if g in left:
+        if (g := self.group_of[person.service_number]) in left:
             left[g] -= 1
-        if position is not None:
-            self._cursor[g] = position + 1
 
-
-def _asked_off(problem: RosterProblem) -> set[tuple[str, date, str | None]]:
-    """(service number, day, shift label or None for the whole day) of every request for time off."""
-    off: set[tuple[str, date, str | None]] = set()
-    for r in problem.requests:
-        if r.kind in (RequestKind.SHIFT_OFF, RequestKind.DAY_OFF) and r.day is not None:
-            off.add((r.service_number, r.day, r.shift_label if r.kind is RequestKind.SHIFT_OFF else None))
-    return off
+    def advance(self, position: int, person: StaffMember) -> None:
+        """The plan chose ``person``, at ``position`` in their group's rotation: go on from there."""
+        self._cursor[self.group_of[person.service_number]] = position + 1
 
 
 def greedy_roster(
@@ -347,14 +341,7 @@ def greedy_roster(
                 out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
                 filled[(i, a.line)] += 1
     pools = _Pools(problem, cands)
-    off = _asked_off(problem) if plan is not None else set()
-
-    def wants_off(person: StaffMember, shift: Shift) -> bool:
-        return bool(off) and (
-            (person.service_number, shift.day, None) in off
-            or (person.service_number, shift.day, shift.label) in off
-        )
-
+    off = TimeOff(problem.requests if plan is not None else ())
     planned = _Planned(problem, plan) if plan is not None else None
     deployed: dict[tuple[str, int], list[StaffMember]] = defaultdict(list)
     city_of = {code: loc.city or code for code, loc in problem.travel.locations.items()}
@@ -366,26 +353,22 @@ def greedy_roster(
             need = shift.demand[j].count - filled[(i, j)]
             if need <= 0:
                 continue
-            continuing = ([(-1, p) for p in yesterday], None)
-            commuters = (pools.rotation(shift.site, kinds[j], False), False)
-            lodgers = (pools.rotation(shift.site, kinds[j], True), True)
+            site, kind = shift.site, kinds[j]
+            continuing: Tier = ([(-1, p) for p in yesterday], None)
+            commuters, lodgers = pools.tier(site, kind, False), pools.tier(site, kind, True)
             if planned is None:
-                tiers: tuple[tuple[Iterable[tuple[int, StaffMember]], bool | str | None], ...] = (
-                    commuters,
-                    continuing,
-                    lodgers,
-                )
+                tiers = [commuters, continuing, lodgers]
             else:
-                tiers = (continuing, (planned.people(i), "planned"), commuters, lodgers)
+                tiers = [continuing, (planned.people(i), planned.advance), commuters, lodgers]
             asked_off: list[tuple[int, StaffMember]] = []
-            for members, lodged in (*tiers, (asked_off, None)):
+            for members, advance in (*tiers, (asked_off, None)):
                 for position, person in members:
                     if need <= 0:
                         break
                     state = state_of(person)
                     if cands.day_of[i] in state.taken:
                         continue
-                    if members is not asked_off and wants_off(person, shift):
+                    if members is not asked_off and off.asked(person.service_number, shift.day, shift.label):
                         asked_off.append((-1, person))  # tried last, once everyone else was
                         continue
                     c = cands.candidate(person, i, j)
@@ -397,7 +380,7 @@ def greedy_roster(
                     if c.reach.lodged:
                         deployed[(c.reach.base, cands.day_of[i])].append(person)
                     if planned is not None:
-                        planned.took(i, person, position if lodged == "planned" else None)
-                    if isinstance(lodged, bool):
-                        pools.advance(shift.site, kinds[j], lodged, position)
+                        planned.took(i, person)
+                    if advance is not None:
+                        advance(position, person)
     return out

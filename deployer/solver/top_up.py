@@ -11,10 +11,9 @@ then those where a surplus is allowed and cheapest; requested shifts off are avo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from deployer.domain.problem import RosterProblem
-from deployer.domain.requests import RequestKind
+from deployer.domain.requests import TimeOff
 from deployer.domain.roster import Assignment
 from deployer.domain.rules import personal
 from deployer.domain.staff import StaffMember
@@ -35,11 +34,7 @@ def top_up(problem: RosterProblem, cands: Candidates, roster: list[Assignment]) 
     by_day: dict[int, list[int]] = defaultdict(list)
     for i in range(len(problem.operation.shifts)):
         by_day[cands.day_of[i]].append(i)
-    unwanted = {
-        (r.service_number, r.day, r.shift_label)
-        for r in problem.requests
-        if r.kind in (RequestKind.SHIFT_OFF, RequestKind.DAY_OFF)
-    }
+    unwanted = TimeOff(problem.requests)
     added: list[Assignment] = []
     dropped: set[tuple[str, str]] = set()
     for person in short:
@@ -65,7 +60,7 @@ class _Filler:
         state: PersonState,
         filled: dict[tuple[int, int], int],
         by_day: dict[int, list[int]],
-        unwanted: set[tuple[str, date | None, str | None]],
+        unwanted: TimeOff,
     ) -> None:
         self.problem, self.cands, self.person, self.state = problem, cands, person, state
         self.filled, self.by_day, self.unwanted = filled, by_day, unwanted
@@ -184,9 +179,5 @@ class _Filler:
         line = shift.demand[c.line]
         surplus = self.filled[(c.shift, c.line)] >= line.count
         cost = (line.over_cost or 0) if surplus else -self.problem.weights.shortfall(line)
-        asked_off = (self.person.service_number, shift.day, shift.label) in self.unwanted or (
-            self.person.service_number,
-            shift.day,
-            None,
-        ) in self.unwanted
+        asked_off = self.unwanted.asked(self.person.service_number, shift.day, shift.label)
         return cost + (1000 if asked_off else 0), c.shift

@@ -32,7 +32,7 @@ from ortools.linear_solver import pywraplp
 
 from deployer.domain.policy import FatiguePolicy
 from deployer.domain.problem import RosterProblem
-from deployer.domain.requests import RequestKind
+from deployer.domain.requests import cities_asked
 from deployer.domain.rules import personal
 from deployer.domain.scoring import overtime_allowance
 from deployer.domain.soft_rules import limit_7_days
@@ -105,13 +105,10 @@ class _Programme:
 
     def _group(self, problem: RosterProblem) -> None:
         """The groups, their members and how many of them are free on each day."""
-        wanted: dict[str, tuple[tuple[str, int], ...]] = defaultdict(tuple)
-        for r in problem.requests:
-            if r.kind is RequestKind.CITY and r.city is not None:
-                wanted[r.service_number] += ((r.city, r.weight),)
+        wanted = cities_asked(problem.requests)
         groups: dict[GroupKey, list[StaffMember]] = defaultdict(list)
         for person in problem.staff:
-            key = (person.home_station, person.limits.can_deploy_away, wanted[person.service_number])
+            key = (person.home_station, person.limits.can_deploy_away, wanted.get(person.service_number, ()))
             groups[key].append(person)
         self.keys = list(groups)
         self.members = list(groups.values())
