@@ -21,7 +21,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,7 +43,7 @@ def usable(problem: RosterProblem, hard_coverage: bool) -> bool:
 
 
 @dataclass
-class _PersonModel:
+class PersonModel:
     """One person's model without cover: their rules and their own objective terms."""
 
     model: cp_model.CpModel
@@ -53,6 +53,30 @@ class _PersonModel:
     """The person's own objective: variable (proto index) -> coefficient (sixtieths)."""
     values: list[int] | None = None
     """Every variable's value in the person's current roster: a complete hint."""
+
+    def solve(
+        self, seconds: float, seed: int = 0, callback: cp_model.CpSolverSolutionCallback | None = None
+    ) -> tuple[Any, cp_model.CpSolver]:
+        """Solve at the objective last set, from the current roster (a complete hint) when known;
+        the status and the solver (its solution and bound)."""
+        self.model.clear_hints()
+        if self.values is not None:
+            self.model.proto.solution_hint.vars.extend(list(range(len(self.values))))
+            self.model.proto.solution_hint.values.extend(self.values)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = 1
+        # One person's hours against their runs and days off: the LP of the second level finds
+        # such rosters in a tenth of a second where the default level can take many seconds.
+        solver.parameters.linearization_level = 2
+        solver.parameters.symmetry_level = 0
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.random_seed = seed
+        return solver.solve(self.model, callback), solver
+
+    def own(self, values: Sequence[int]) -> float:
+        """The person's own objective (sixtieths) in a solution of their model."""
+        return float(sum(coeff * values[var] for var, coeff in self.personal.items()))
 
 
 class PersonSearch:
@@ -85,7 +109,7 @@ class PersonSearch:
         self.pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
         self.mine: dict[str, set[Line]] = defaultdict(set)
         self.filled: dict[Line, int] = defaultdict(int)
-        self.models: dict[str, _PersonModel] = {}
+        self.models: dict[str, PersonModel] = {}
         self.cost: dict[str, float] = {}
         """Each person's own objective (sixtieths) for their current roster, once known."""
         self.gain = 0.0
@@ -101,11 +125,15 @@ class PersonSearch:
 
     def roster(self) -> list[Assignment]:
         """The current roster."""
+        return self.assignments(self.mine)
+
+    def assignments(self, lines: Mapping[str, Iterable[Line]]) -> list[Assignment]:
+        """The assignments of each person (service number) to their demand lines, pins marked."""
         shifts = self.cands.shifts
         return [
             Assignment(shifts[i].key, sn, j, pinned=(sn, shifts[i].key) in self.pinned)
-            for sn, lines in self.mine.items()
-            for i, j in sorted(lines)
+            for sn, held in lines.items()
+            for i, j in sorted(held)
         ]
 
     def load(self, roster: list[Assignment]) -> None:
@@ -181,37 +209,24 @@ class PersonSearch:
 
     def respond(self, number: str, deadline: float = float("inf")) -> bool:
         """Re-roster one person against everyone else's current cover; True when it saved."""
-        pm = self.models.get(number) or self._build(number)
+        pm = self.model_of(number)
         if number not in self.cost:
-            self.cost[number] = self._evaluate(pm, self.mine[number])
+            self.cost[number] = self.own_cost(pm, self.mine[number])
         with self._lock:
             version = self.improvements
             mine = set(self.mine[number])
             others = {line: self.filled[line] - (line in mine) for _, line in pm.x}
         self._price(pm, others)
-        pm.model.clear_hints()
-        if pm.values is not None:
-            pm.model.proto.solution_hint.vars.extend(list(range(len(pm.values))))
-            pm.model.proto.solution_hint.values.extend(pm.values)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(
-            0.05, min(self.solve_seconds, deadline - time.perf_counter())
+        status, solver = pm.solve(
+            min(self.solve_seconds, deadline - time.perf_counter()), self.rng.randrange(1 << 30)
         )
-        solver.parameters.num_workers = 1
-        # One person's hours against their runs and days off: the LP of the second level finds
-        # such rosters in a tenth of a second where the default level can take many seconds.
-        solver.parameters.linearization_level = 2
-        solver.parameters.symmetry_level = 0
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.random_seed = self.rng.randrange(1 << 30)
-        status = solver.solve(pm.model)
         with self._lock:
             self.steps += 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         values = solver.response_proto.solution
         new = {line for var, line in pm.x if values[var]}
-        personal = sum(coeff * values[var] for var, coeff in pm.personal.items())
+        personal = pm.own(values)
         with self._lock:
             saving = self.cost[number] - personal + self._cover_saving(mine, new)
             if saving <= 0 or not self._allowed(mine, new):
@@ -236,12 +251,12 @@ class PersonSearch:
         saving = 0.0
         for line in old ^ new:
             others = self.filled[line] - (line in old)
-            saving += self._line_cost(line, others + (line in old)) - self._line_cost(
+            saving += self.line_cost(line, others + (line in old)) - self.line_cost(
                 line, others + (line in new)
             )
         return saving
 
-    def _line_cost(self, line: Line, filled: int) -> int:
+    def line_cost(self, line: Line, filled: int) -> int:
         count, over = self.count[line], self.over_cost[line]
         return self.under_cost[line] * max(0, count - filled) + (over or 0) * max(0, filled - count)
 
@@ -252,8 +267,11 @@ class PersonSearch:
             for line in new - old
         )
 
-    def _build(self, number: str) -> _PersonModel:
-        """The person's model: every rule of theirs, no cover (``_price`` puts it in the objective)."""
+    def model_of(self, number: str) -> PersonModel:
+        """The person's model: every rule of theirs, no cover (``_price`` puts it in the objective);
+        built at the first call."""
+        if number in self.models:
+            return self.models[number]
         person = self.people[number]
         cands = Candidates(self.problem, people=[person], base=self.cands)
         own = tuple(a for a in self.problem.published if a.service_number == number)
@@ -262,11 +280,11 @@ class PersonSearch:
         personal: dict[int, int] = defaultdict(int)
         for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
             personal[var] += coeff
-        pm = _PersonModel(rm.model, [(var.index, (i, j)) for (_, i, j), var in rm.x.items()], dict(personal))
+        pm = PersonModel(rm.model, [(var.index, (i, j)) for (_, i, j), var in rm.x.items()], dict(personal))
         self.models[number] = pm
         return pm
 
-    def _price(self, pm: _PersonModel, others: dict[Line, int]) -> None:
+    def _price(self, pm: PersonModel, others: dict[Line, int]) -> None:
         """The objective of one response: the person's own terms plus, per line they could fill,
         what one more person there costs (a shortfall saved or a surplus paid) given ``others``;
         a line without a surplus price that others fill already is closed to them."""
@@ -274,38 +292,38 @@ class PersonSearch:
         proto = pm.model.proto
         for var, line in pm.x:
             filled = others[line]
-            coeffs[var] = (
-                coeffs.get(var, 0) + self._line_cost(line, filled + 1) - self._line_cost(line, filled)
-            )
+            coeffs[var] = coeffs.get(var, 0) + self.line_cost(line, filled + 1) - self.line_cost(line, filled)
             full = self.over_cost[line] is None and filled >= self.count[line]
-            _set(proto.variables[var].domain, 0, 0 if full else 1)
-        _set_objective(proto, coeffs)
+            set_domain(proto.variables[var].domain, 0, 0 if full else 1)
+        set_objective(proto, coeffs)
 
-    def _evaluate(self, pm: _PersonModel, chosen: set[Line]) -> float:
+    def own_cost(self, pm: PersonModel, chosen: set[Line]) -> float:
         """The person's own objective (sixtieths) for the lines ``chosen``: their model solved
         with the assignments fixed and their own terms as objective, propagation filling the rest."""
         fixed = cp_model.CpModel()
         fixed.proto.copy_from(pm.model.proto)
         for var, line in pm.x:
-            _set(fixed.proto.variables[var].domain, int(line in chosen), int(line in chosen))
-        _set_objective(fixed.proto, pm.personal)
+            set_domain(fixed.proto.variables[var].domain, int(line in chosen), int(line in chosen))
+        set_objective(fixed.proto, pm.personal)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10
         if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return float("inf")
         pm.values = list(solver.response_proto.solution)
-        return float(sum(coeff * pm.values[var] for var, coeff in pm.personal.items()))
+        return pm.own(pm.values)
 
 
-def _set(domain: Any, low: int, high: int) -> None:
+def set_domain(domain: Any, low: int, high: int) -> None:
     """Replace a proto domain by the interval [low, high]."""
     domain.clear()
     domain.extend([low, high])
 
 
-def _set_objective(proto: Any, coeffs: dict[int, int]) -> None:
-    """Replace a model's linear objective by ``coeffs`` (variable index -> coefficient)."""
+def set_objective(proto: Any, coeffs: dict[int, int]) -> None:
+    """Replace a model's linear objective by ``coeffs`` (variable index -> coefficient), without
+    the constant its model had."""
+    proto.objective.offset = 0
     proto.objective.vars.clear()
     proto.objective.coeffs.clear()
     proto.objective.vars.extend(list(coeffs))

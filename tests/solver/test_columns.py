@@ -1,0 +1,98 @@
+"""Column generation: its bound never exceeds the optimum, its dive gives a valid roster that keeps
+pins, and the engine reports its bound."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deployer.domain.problem import ObjectiveWeights, RosterProblem, SolveStatus
+from deployer.domain.roster import Assignment
+from deployer.domain.scoring import score
+from deployer.domain.validator import hard_breaches, validate
+from deployer.solver.candidates import Candidates
+from deployer.solver.columns import ColumnGeneration
+from deployer.solver.engine import first_roster
+from deployer.solver.person_search import PersonSearch
+from tests.builders import daily, on, person, problem
+from tests.solver.conftest import solve_checked
+from tests.solver.test_model_lns import ward_instance
+
+
+def _generation(p: RosterProblem, start: list[Assignment] | None = None) -> tuple[ColumnGeneration, float]:
+    """Column generation from the first roster (or ``start``), and what that roster costs."""
+    cands = Candidates(p)
+    if start is None:
+        start, unmended = first_roster(p, cands, [], time.perf_counter() + 10)
+        assert unmended == []
+    total = score(p, start).total
+    return ColumnGeneration(PersonSearch(p, cands, start), start, total), total
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), staff=st.integers(3, 6), days=st.integers(5, 9))
+def test_the_bound_never_exceeds_the_optimum_and_the_dive_keeps_every_rule(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, staff: int, days: int
+) -> None:
+    p = ward_instance(tmp_path_factory.mktemp("ward"), staff=staff, days=days, seed=seed).problem
+    optimum = solve_checked(p, time_limit=30, neighbourhoods=False)
+    assert optimum.status == SolveStatus.OPTIMAL and optimum.objective is not None
+    generation, first = _generation(p)
+    generation.run(time.perf_counter() + 30)
+    assert generation.converged
+    assert generation.bound <= optimum.objective + 1e-6
+    dived = generation.dive(time.perf_counter() + 30)
+    assert hard_breaches(validate(p, dived)) == []
+    assert optimum.objective <= score(p, dived).total
+
+
+def test_on_a_ward_the_bound_is_close_and_the_dive_beats_the_first_roster(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=12, days=21).problem
+    generation, first = _generation(p)
+    generation.run(time.perf_counter() + 60)
+    assert generation.converged
+    dived = generation.dive(time.perf_counter() + 60)
+    assert hard_breaches(validate(p, dived)) == []
+    total = score(p, dived).total
+    assert generation.bound <= total < first
+    # The programme's own value is the bound of the rosters it mixes: the dive stays near it.
+    assert total <= 1.1 * generation.bound
+
+
+def test_the_dive_keeps_pins_and_never_overfills_a_line_without_a_surplus_price() -> None:
+    shifts = daily("GEE-KP", 6, count=1)
+    staff = [person(str(n)) for n in range(4)]
+    pinned = Assignment(shifts[2].key, "3", pinned=True)
+    p = replace(
+        problem(shifts, staff), published=(pinned,), weights=ObjectiveWeights.only(unfilled=100, change=5)
+    )
+    generation, _ = _generation(p, [*on(shifts, "0", 0, 1), pinned])
+    generation.run(time.perf_counter() + 30)
+    dived = generation.dive(time.perf_counter() + 30)
+    assert hard_breaches(validate(p, dived)) == []
+    assert pinned in dived
+    assert len(dived) == len(shifts)  # every day filled once, none twice
+
+
+def test_a_generation_too_slow_to_converge_gives_up_early(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=12, days=21).problem
+    generation, _ = _generation(p)
+    started = time.perf_counter()
+    # A thousand rounds cannot fit in two seconds: the first round's pace says so.
+    generation.run(started + 2, expected_rounds=1000)
+    assert not generation.converged
+    assert time.perf_counter() - started < 0.5
+
+
+def test_the_engine_reports_the_generation_bound(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=10, days=14).problem
+    result = solve_checked(p, time_limit=20)
+    generation, _ = _generation(p)
+    generation.run(time.perf_counter() + 60)
+    assert result.objective is not None and result.bound is not None
+    assert generation.bound * (1 - 0.01) <= result.bound <= result.objective + 1e-6
