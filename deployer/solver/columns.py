@@ -151,7 +151,7 @@ class ColumnGeneration:
             if stop is not None and stop.is_set():
                 break
             self.run(deadline, stop, gap=DIVE_GAP)
-            duals, convexity = self._master()
+            self._master()
             best = {number: max(self.weights[number]) for number in free}
             closest = max(free, key=best.__getitem__)
             for number in free:
