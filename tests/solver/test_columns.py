@@ -4,14 +4,13 @@ pins, and the engine reports its bound."""
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deployer.domain.problem import ObjectiveWeights, RosterProblem, SolveStatus
+from deployer.domain.problem import RosterProblem, SolveStatus
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
@@ -19,9 +18,9 @@ from deployer.solver.candidates import Candidates
 from deployer.solver.columns import ColumnGeneration
 from deployer.solver.engine import first_roster
 from deployer.solver.person_search import PersonSearch
-from tests.builders import daily, on, person, problem
 from tests.solver.conftest import solve_checked
 from tests.solver.test_model_lns import ward_instance
+from tests.solver.test_person_search import pinned_week
 
 
 def _generation(p: RosterProblem, start: list[Assignment] | None = None) -> tuple[ColumnGeneration, float]:
@@ -65,18 +64,13 @@ def test_on_a_ward_the_bound_is_close_and_the_dive_beats_the_first_roster(tmp_pa
 
 
 def test_the_dive_keeps_pins_and_never_overfills_a_line_without_a_surplus_price() -> None:
-    shifts = daily("GEE-KP", 6, count=1)
-    staff = [person(str(n)) for n in range(4)]
-    pinned = Assignment(shifts[2].key, "3", pinned=True)
-    p = replace(
-        problem(shifts, staff), published=(pinned,), weights=ObjectiveWeights.only(unfilled=100, change=5)
-    )
-    generation, _ = _generation(p, [*on(shifts, "0", 0, 1), pinned])
+    p, roster, pinned = pinned_week()
+    generation, _ = _generation(p, roster)
     generation.run(time.perf_counter() + 30)
     dived = generation.dive(time.perf_counter() + 30)
     assert hard_breaches(validate(p, dived)) == []
     assert pinned in dived
-    assert len(dived) == len(shifts)  # every day filled once, none twice
+    assert len(dived) == len(p.operation.shifts)  # every day filled once, none twice
 
 
 def test_a_generation_too_slow_to_converge_gives_up_early(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from deployer.domain.problem import ObjectiveWeights
+from deployer.domain.problem import ObjectiveWeights, RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
@@ -37,15 +37,22 @@ def test_responses_save_exactly_what_the_scorer_says_and_end_at_a_local_optimum(
     assert not any(search.respond(n.service_number) for n in p.staff)
 
 
-def test_a_line_without_a_surplus_price_is_never_overfilled_and_pins_stay() -> None:
+def pinned_week() -> tuple[RosterProblem, list[Assignment], Assignment]:
+    """Six days of one shift for four people, one day pinned to person 3; a roster in which
+    person 0 works two days (a line without a surplus price: no day may take two)."""
     shifts = daily("GEE-KP", 6, count=1)
     staff = [person(str(n)) for n in range(4)]
     pinned = Assignment(shifts[2].key, "3", pinned=True)
-    # Two workers respond at once and every response wants the same unfilled days.
     p = replace(
         problem(shifts, staff), published=(pinned,), weights=ObjectiveWeights.only(unfilled=100, change=5)
     )
-    roster = [*on(shifts, "0", 0, 1), pinned]
+    return p, [*on(shifts, "0", 0, 1), pinned], pinned
+
+
+def test_a_line_without_a_surplus_price_is_never_overfilled_and_pins_stay() -> None:
+    p, roster, pinned = pinned_week()
+    shifts = p.operation.shifts
+    # Two workers respond at once and every response wants the same unfilled days.
     search = PersonSearch(p, Candidates(p), roster, seed=1, workers=2)
     search.run(time.perf_counter() + 30, None, lambda: None)
     result = search.roster()
