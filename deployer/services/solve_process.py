@@ -150,23 +150,33 @@ def _solve_here(job: SolveJob, sender: Connection, halt: Connection) -> None:
             job.checkpoint_every,
         )  # fmt: skip
         outcome: tuple[str, object] = ("done", solved)
-    except MemoryError:
-        limit = f"the {_size(job.memory_limit)} of" if job.memory_limit else "all the"
-        outcome = (
-            "failed",
-            f"The solve needed more than {limit} memory it may use, and stopped. No plan was saved"
-            " (a roster it had found can be recovered from the Solve panel); shorten the"
-            " operation's dates, or solve fewer sites at a time.",
-        )
     except DomainError as error:
         outcome = ("failed", str(error))
     except Exception as error:  # noqa: BLE001 - reported to the window, which keeps running
-        outcome = ("failed", f"The solve failed ({type(error).__name__}: {error}). Nothing was saved.")
+        outcome = ("failed", failure(error, job.memory_limit))
     finally:
         stop.set()
         db.close()
     with contextlib.suppress(OSError):  # the window is gone; the plan (if any) is saved
         sender.send(outcome)
+
+
+def failure(error: Exception, memory_limit: int | None) -> str:
+    """What the window says of a solve that raised ``error``: running out of memory (under a limit
+    on address space, a new thread's stack may not fit either) or anything else."""
+    refused = isinstance(error, RuntimeError) and "can't start new thread" in str(error)
+    if isinstance(error, MemoryError) or (memory_limit and refused):
+        return _out_of_memory(memory_limit)
+    return f"The solve failed ({type(error).__name__}: {error}). Nothing was saved."
+
+
+def _out_of_memory(limit: int | None) -> str:
+    share = f"the {_size(limit)} of" if limit else "all the"
+    return (
+        f"The solve needed more than {share} memory it may use, and stopped. No plan was saved"
+        " (a roster it had found can be recovered from the Solve panel); shorten the"
+        " operation's dates, or solve fewer sites at a time."
+    )
 
 
 def _size(limit: int) -> str:

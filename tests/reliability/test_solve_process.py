@@ -21,7 +21,7 @@ from deployer.domain.validator import hard_breaches
 from deployer.services import demo
 from deployer.services.recovery import discard_solve, interrupted_solves, recover_solve
 from deployer.services.rostering import check_plan
-from deployer.services.solve_process import SolveFailed, SolveJob, solve_in_process
+from deployer.services.solve_process import SolveFailed, SolveJob, failure, solve_in_process
 from deployer.solver.engine import Progress, SolveParameters
 from deployer.store.database import Database
 
@@ -74,6 +74,16 @@ def test_a_solve_over_its_memory_limit_fails_clearly_and_the_next_one_runs(offic
         left = uow.checkpoints.all()
     assert left == interrupted_solves(office), "a roster found before the limit is offered back"
     assert solve_in_process(_job(office)).plan_id is not None
+
+
+def test_a_thread_refused_under_the_memory_limit_is_reported_as_memory() -> None:
+    # Under a limit on address space the solve may first fail to start a thread (its stack does
+    # not fit) rather than to allocate an object: the planner is told the same either way.
+    refused = RuntimeError("can't start new thread")
+    assert "memory it may use" in failure(refused, 350 * 2**20)
+    assert "memory it may use" in failure(MemoryError(), None)
+    assert "can't start new thread" in failure(refused, None)
+    assert "memory" not in failure(ValueError("bad value"), 350 * 2**20)
 
 
 def test_a_killed_search_leaves_its_best_roster_to_recover(office: Database) -> None:
