@@ -19,7 +19,7 @@ Choosing among the generated columns as an integer programme gives poor rosters 
 12: about 10,000 where the programme is at 4,040), because the programme's solution mixes columns
 that only fit together fractionally. A *dive* instead fixes the people whose programme roster is
 whole, and the one closest to whole, generates columns for the others at the new prices, and goes
-on until everyone is fixed (Instance 12: 4,049; Instance 9: 439, its optimum).
+on until everyone is fixed (Instance 12: 4,040-4,043 given 70 s; Instance 9: 439, its optimum).
 """
 
 from __future__ import annotations
