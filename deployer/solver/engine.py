@@ -216,7 +216,7 @@ def _solve_full(
         if responder is not None:
             # A roster dived from column generation, then whole-horizon responses, then the
             # model's neighbourhoods for the rest of the time.
-            first = _generated(
+            first, total = _generated(
                 problem,
                 responder,
                 first,
@@ -228,11 +228,8 @@ def _solve_full(
                 checkpoints,
                 params,
             )
-            first_score = score(problem, first)
             until = time.perf_counter() + PERSON_SHARE * (finish - time.perf_counter())
-            first = _best_responses(
-                responder, first, first_score.total, until, stop, report, started, checkpoints
-            )
+            first = _best_responses(responder, first, total, until, stop, report, started, checkpoints)
             first_score = score(problem, first)
     hinted = model.hint(first) if first else None
     reporter = _Reporter(report, started, lambda value: _chosen(problem, model, value), checkpoints)
@@ -616,8 +613,9 @@ DIVE_FACTOR = 2.5
 Instance 7 0.8, Instance 9 2, Instance 12 2.5): the generation gets the share of the time left
 that leaves its dive that much, and gives up when its rounds say it would not converge in it."""
 EXPECTED_ROUNDS = 30
-"""Rounds column generation takes to converge (Curtois & Qu 60 s: Instance 7 33-36, Instance 9
-32, Instance 12 26-29)."""
+"""Rounds column generation takes to converge (Curtois & Qu: Instance 9 19, Instance 12 26-29;
+Instances 10 and 16 converge in their time although their first rounds' pace would not fit
+thirty, so only a single round over its share makes it give up)."""
 POLISH_SHARE = 0.1
 """The share of the time left kept after a dive for best responses and neighbourhoods."""
 
@@ -633,23 +631,23 @@ def _generated(
     started: float,
     checkpoints: _Checkpoints,
     params: SolveParameters,
-) -> list[Assignment]:
-    """The roster dived from column generation when the generation converges in its time and the
-    dive's roster is cheaper than ``roster`` (costing ``total``), else ``roster``; the
-    generation's bound raises ``report``'s."""
+) -> tuple[list[Assignment], float]:
+    """The roster dived from column generation and what it costs, when the generation converges
+    in its time and the dive's roster is cheaper than ``roster`` (costing ``total``), else
+    ``roster`` and ``total``; the generation's bound raises ``report``'s."""
     now = time.perf_counter()
     dive_by = finish - POLISH_SHARE * (finish - now)
     generation = ColumnGeneration(search, roster, total, params.workers)
     generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
     report.bound = max(report.bound, generation.bound)
     if not generation.converged:
-        return roster
+        return roster, total
     dived, unmended = clean_roster(problem, generation.dive(dive_by, stop))
     dived_total = score(problem, dived).total
     if unmended or dived_total >= total:
-        return roster
+        return roster, total
     report(Progress(dived_total, 0.0, time.perf_counter() - started, 1, checkpoints.roster(lambda: dived)))
-    return dived
+    return dived, dived_total
 
 
 def _finish_by(started: float, params: SolveParameters, scoring_seconds: float) -> float:
