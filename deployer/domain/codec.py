@@ -85,8 +85,11 @@ def decode(kind: Any, data: Any) -> Any:
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type (None for other types), computed once per type."""
-    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    """The field names of a dataclass type (None for other types), computed once per type; fields
+    worked out from the others (not given to the constructor) are left out."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)
 
 
 @cache

@@ -97,8 +97,15 @@ class Shift:
     end: datetime
     label: str = ""
     demand: tuple[DemandLine, ...] = ()
+    minutes: int = field(init=False, repr=False, compare=False)
+    """Length of the shift in minutes (real elapsed time, so DST changes count)."""
+    day: date = field(init=False, repr=False, compare=False)
+    """The local date the shift starts on: the day it belongs to."""
 
     def __post_init__(self) -> None:
+        # Both are read millions of times while scoring a year's roster: work them out once.
+        object.__setattr__(self, "minutes", minutes_between(self.start, self.end))
+        object.__setattr__(self, "day", self.start.date())
         record = f"shift {self.key or '(no key)'}"
         require(bool(self.key.strip()), record, "key", "is empty")
         require(bool(self.site.strip()), record, "site", "is empty")
@@ -109,7 +116,7 @@ class Shift:
             "must carry a time zone",
         )
         require(
-            minutes_between(self.start, self.end) > 0,
+            self.minutes > 0,
             record,
             "end",
             f"({self.end:%Y-%m-%d %H:%M}) is not after the start ({self.start:%Y-%m-%d %H:%M})",
@@ -131,16 +138,6 @@ class Shift:
                     f"demand line {i} skill {need.skill}",
                     "level must be 1 or more",
                 )
-
-    @property
-    def minutes(self) -> int:
-        """Length of the shift in minutes (real elapsed time, so DST changes count)."""
-        return minutes_between(self.start, self.end)
-
-    @property
-    def day(self) -> date:
-        """The local date the shift starts on: the day it belongs to."""
-        return self.start.date()
 
     @property
     def required(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
@@ -127,17 +128,23 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
 def _unmet_requests(problem: RosterProblem, worked: dict[str, list[tuple[Shift, Reach]]]) -> int:
     """Total weight of requests the roster does not honour."""
     city_of = {code: loc.city for code, loc in problem.travel.locations.items()}
+    # Who works which labels on which day, read once: a year's roster meets thousands of requests.
+    labels: dict[tuple[str, date | None], set[str]] = defaultdict(set)
+    for number, items in worked.items():
+        for s, _ in items:
+            labels[(number, s.day)].add(s.label)
     unmet = 0
     for r in problem.requests:
-        items = worked.get(r.service_number, [])
+        that_day = labels.get((r.service_number, r.day), set())
         if r.kind is RequestKind.DAY_OFF:
-            unmet += r.weight * any(s.day == r.day for s, _ in items)
+            unmet += r.weight * bool(that_day)
         elif r.kind is RequestKind.SHIFT_OFF:
-            unmet += r.weight * any(s.day == r.day and s.label == r.shift_label for s, _ in items)
+            unmet += r.weight * (r.shift_label in that_day)
         elif r.kind is RequestKind.SHIFT_ON:
             if problem.operation.first_day <= r.day <= problem.operation.last_day:  # type: ignore[operator]
-                unmet += r.weight * (not any(s.day == r.day and s.label == r.shift_label for s, _ in items))
+                unmet += r.weight * (r.shift_label not in that_day)
         else:
+            items = worked.get(r.service_number, [])
             unmet += r.weight * sum(1 for s, _ in items if city_of.get(s.site) != r.city)
     return unmet
 
