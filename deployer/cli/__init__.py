@@ -151,6 +151,7 @@ def _bench_curtois(args: argparse.Namespace) -> int:
     params = SolveParameters(
         time_limit=args.time_limit, workers=args.workers, neighbourhoods=not args.cp_sat_only
     )
+    print(f"machine pace: {curtois_bench.machine_pace():.1f} ms for a fixed Python loop (sum of a million)")
     print("| " + " | ".join(curtois_bench.HEADER) + " |")
     print("|" + "---|" * len(curtois_bench.HEADER), flush=True)
     rows = curtois_bench.run(

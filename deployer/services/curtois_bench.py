@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,18 @@ class BenchRow:
         if self.objective is None or not self.best_known:
             return None
         return (self.objective - self.best_known) / self.best_known
+
+
+def machine_pace() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (best of five): figures from
+    machines of the same kind differ threefold (Curtois Instance 23's first roster: 5 s on one,
+    20 s on another), so a table is read against its machine's pace."""
+    best = math.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(1_000_000))
+        best = min(best, time.perf_counter() - start)
+    return 1000 * best
 
 
 def instance_files(folder: Path) -> list[Path]:

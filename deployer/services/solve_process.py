@@ -142,9 +142,12 @@ def _solve_here(job: SolveJob, sender: Connection, halt: Connection) -> None:
         except OSError:  # the window is gone
             stop.set()
 
-    threading.Thread(target=watch, daemon=True).start()
-    db = Database(job.url, actor=job.actor, migrate=False)
+    db: Database | None = None
     try:
+        # Inside the try: under a limit on address space even the watcher's stack may not fit,
+        # and the window must hear that as running out of memory, not as a process that died.
+        threading.Thread(target=watch, daemon=True).start()
+        db = Database(job.url, actor=job.actor, migrate=False)
         solved = solve_operation(
             db, job.operation, job.params, relay, stop, job.actor, job.reroster_of, job.weights,
             job.checkpoint_every,
@@ -156,7 +159,8 @@ def _solve_here(job: SolveJob, sender: Connection, halt: Connection) -> None:
         outcome = ("failed", failure(error, job.memory_limit))
     finally:
         stop.set()
-        db.close()
+        if db is not None:
+            db.close()
     with contextlib.suppress(OSError):  # the window is gone; the plan (if any) is saved
         sender.send(outcome)
 

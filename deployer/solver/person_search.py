@@ -30,8 +30,10 @@ from ortools.sat.python import cp_model
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import fairness_units
+from deployer.domain.validator import hard_breaches, validate_change
 from deployer.solver.candidates import Candidates
 from deployer.solver.model import RosterModel
+from deployer.solver.run_path import RunPath
 
 Line = tuple[int, int]
 """A demand line: (shift index, line position)."""
@@ -110,6 +112,10 @@ class PersonSearch:
         self.mine: dict[str, set[Line]] = defaultdict(set)
         self.filled: dict[Line, int] = defaultdict(int)
         self.models: dict[str, PersonModel] = {}
+        self.paths: dict[str, RunPath | None] = {}
+        self.priced: dict[str, PersonModel] = {}
+        self.missed: set[str] = set()
+        """People whose last shortest path found no roster keeping their counted rules."""
         self.cost: dict[str, float] = {}
         """Each person's own objective (sixtieths) for their current roster, once known."""
         self.gain = 0.0
@@ -208,26 +214,57 @@ class PersonSearch:
             return number
 
     def respond(self, number: str, deadline: float = float("inf")) -> bool:
-        """Re-roster one person against everyone else's current cover; True when it saved."""
-        pm = self.model_of(number)
+        """Re-roster one person against everyone else's current cover; True when it saved.
+
+        The shortest path over the days answers first where it can (see ``run_path``); the
+        person's CP-SAT model answers where it cannot, or cannot prove its answer the best."""
+        pm = self.priced_of(number)
+        path = self.path_of(number, pm)
+        if path is None:
+            pm = self.model_of(number)
         if number not in self.cost:
-            self.cost[number] = self.own_cost(pm, self.mine[number])
+            self.cost[number] = self.own_cost(pm, self.mine[number], path is not None)
         with self._lock:
             version = self.improvements
             mine = set(self.mine[number])
             others = {line: self.filled[line] - (line in mine) for _, line in pm.x}
-        self._price(pm, others)
-        status, solver = pm.solve(
-            min(self.solve_seconds, deadline - time.perf_counter()), self.rng.randrange(1 << 30)
-        )
+        coeffs, closed = self._prices(pm, others)
+        found = self._walk(pm, path, coeffs, closed) if path is not None else None
+        if path is not None and found is None and number not in self.missed:
+            # The counted rules' prices did not settle yet; they start from here next time, and
+            # only a second miss in a row costs a solve of the model.
+            with self._lock:
+                self.missed.add(number)
+                self.steps += 1
+            return False
+        self.missed.discard(number)
+        if found is not None:
+            new = found[0]
+            with self._lock:
+                saves = self.cost[number] - found[1] + self._cover_saving(mine, new) > 0
+            # A proven answer that saves nothing settles the person; one not proven is taken only
+            # when it saves, and any that saves must keep the rules the path does not model.
+            if not (found[2] or saves) or (saves and not self._keeps_rules(number, new)):
+                found = None
+        if found is None:
+            pm = self.model_of(number)  # its assignment variables are those of the priced model
+            set_objective(pm.model.proto, coeffs)
+            for var, _ in pm.x:
+                set_domain(pm.model.proto.variables[var].domain, 0, 0 if var in closed else 1)
+            status, solver = pm.solve(
+                min(self.solve_seconds, deadline - time.perf_counter()), self.rng.randrange(1 << 30)
+            )
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                with self._lock:
+                    self.steps += 1
+                return False
+            values: list[int] | None = list(solver.response_proto.solution)
+            new = {line for var, line in pm.x if values[var]}  # type: ignore[index]
+            personal = pm.own(values)  # type: ignore[arg-type]
+        else:
+            values, (new, personal, _) = None, found
         with self._lock:
             self.steps += 1
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False
-        values = solver.response_proto.solution
-        new = {line for var, line in pm.x if values[var]}
-        personal = pm.own(values)
-        with self._lock:
             saving = self.cost[number] - personal + self._cover_saving(mine, new)
             if saving <= 0 or not self._allowed(mine, new):
                 if version == self.improvements:
@@ -239,11 +276,33 @@ class PersonSearch:
                 self.filled[line] += 1
             self.mine[number] = new
             self.cost[number] = personal
-            pm.values = list(values)
+            pm.values = values
             self.settled.clear()
             # An unknown former cost (its evaluation failed) makes any saving count as none.
             self.gain += saving / 60 if math.isfinite(saving) else 0.0
             self.improvements += 1
+        return True
+
+    def _walk(
+        self, pm: PersonModel, path: RunPath, coeffs: dict[int, int], closed: set[int]
+    ) -> tuple[set[Line], float, bool] | None:
+        """The person's lines and own cost on the shortest path at ``coeffs`` and whether it is
+        proven the best; None when the path found none keeping the counted rules."""
+        line_of = dict(pm.x)
+        walked = path.best({var: coeffs.get(var, 0) for var in line_of if var not in closed})
+        if walked is None:
+            return None
+        new = {line_of[var] for var in walked.chosen}
+        return new, float(sum(pm.personal.get(var, 0) for var in walked.chosen)), walked.proven
+
+    def _keeps_rules(self, number: str, lines: set[Line]) -> bool:
+        """Whether the person on ``lines`` keeps all their rules (the validator's word); a path
+        that does not is not asked again: a rule it does not model binds, so the model answers."""
+        shifts = self.cands.shifts
+        roster = [Assignment(shifts[i].key, number, j) for i, j in lines]
+        if hard_breaches(validate_change(self.problem, roster, [], {number}, set())):
+            self.paths[number] = None
+            return False
         return True
 
     def _cover_saving(self, old: set[Line], new: set[Line]) -> float:
@@ -268,38 +327,68 @@ class PersonSearch:
         )
 
     def model_of(self, number: str) -> PersonModel:
-        """The person's model: every rule of theirs, no cover (``_price`` puts it in the objective);
-        built at the first call."""
-        if number in self.models:
-            return self.models[number]
+        """The person's model: every rule of theirs, no cover (``_prices`` puts it in the
+        objective); built at the first call."""
+        if number not in self.models:
+            self.models[number] = self._person_model(number, rules=True)
+        return self.models[number]
+
+    def priced_of(self, number: str) -> PersonModel:
+        """The person's assignment variables and own objective without their rules (what the
+        shortest path needs; the variables are the full model's): built at the first call."""
+        if number not in self.priced:
+            self.priced[number] = self.models.get(number) or self._person_model(number, rules=False)
+        return self.priced[number]
+
+    def _person_model(self, number: str, rules: bool) -> PersonModel:
         person = self.people[number]
         cands = Candidates(self.problem, people=[person], base=self.cands)
         own = tuple(a for a in self.problem.published if a.service_number == number)
-        rm = RosterModel(replace(self.problem, published=own), cands, scope=())
+        rm = RosterModel(replace(self.problem, published=own), cands, scope=(), rules=rules)
         objective = rm.model.proto.objective
         personal: dict[int, int] = defaultdict(int)
         for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
             personal[var] += coeff
-        pm = PersonModel(rm.model, [(var.index, (i, j)) for (_, i, j), var in rm.x.items()], dict(personal))
-        self.models[number] = pm
-        return pm
+        return PersonModel(rm.model, [(var.index, (i, j)) for (_, i, j), var in rm.x.items()], dict(personal))
 
-    def _price(self, pm: PersonModel, others: dict[Line, int]) -> None:
+    def _prices(self, pm: PersonModel, others: dict[Line, int]) -> tuple[dict[int, int], set[int]]:
         """The objective of one response: the person's own terms plus, per line they could fill,
         what one more person there costs (a shortfall saved or a surplus paid) given ``others``;
-        a line without a surplus price that others fill already is closed to them."""
+        and the variables of lines without a surplus price that others fill already (closed)."""
         coeffs = dict(pm.personal)
-        proto = pm.model.proto
+        closed = set()
         for var, line in pm.x:
             filled = others[line]
             coeffs[var] = coeffs.get(var, 0) + self.line_cost(line, filled + 1) - self.line_cost(line, filled)
-            full = self.over_cost[line] is None and filled >= self.count[line]
-            set_domain(proto.variables[var].domain, 0, 0 if full else 1)
-        set_objective(proto, coeffs)
+            if self.over_cost[line] is None and filled >= self.count[line]:
+                closed.add(var)
+        return coeffs, closed
 
-    def own_cost(self, pm: PersonModel, chosen: set[Line]) -> float:
-        """The person's own objective (sixtieths) for the lines ``chosen``: their model solved
-        with the assignments fixed and their own terms as objective, propagation filling the rest."""
+    def path_of(self, number: str, pm: PersonModel) -> RunPath | None:
+        """The person's shortest-path response, when their own objective is a price per shift
+        (no term of a whole roster, such as overtime) and nothing of theirs is pinned or worked
+        before the horizon (the path starts afresh on the first day)."""
+        if number not in self.paths:
+            x = {var for var, _ in pm.x}
+            fits = (
+                set(pm.personal) <= x
+                and not any(sn == number for sn, _ in self.pinned)
+                and not any(a.service_number == number for a in self.problem.history)
+            )
+            shifts = self.cands.shifts
+            options = [(var, shifts[i]) for var, (i, _) in pm.x]
+            op = self.problem.operation
+            self.paths[number] = (
+                RunPath(self.people[number], op.policy, op.days, options) if fits and options else None
+            )
+        return self.paths[number]
+
+    def own_cost(self, pm: PersonModel, chosen: set[Line], priced: bool = False) -> float:
+        """The person's own objective (sixtieths) for the lines ``chosen``: a sum of prices when it
+        is one (``priced``), else their model solved with the assignments fixed and their own
+        terms as objective, propagation filling the rest."""
+        if priced:
+            return float(sum(pm.personal.get(var, 0) for var, line in pm.x if line in chosen))
         fixed = cp_model.CpModel()
         fixed.proto.copy_from(pm.model.proto)
         for var, line in pm.x:

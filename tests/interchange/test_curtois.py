@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from deployer.cli import main
 from deployer.domain.errors import DomainError
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
@@ -33,6 +34,20 @@ def test_instance_1_reaches_its_proven_optimum_of_607() -> None:
     instance = read_instance(SHARED / "Instance1.txt")
     result = solve(instance.problem, SolveParameters(time_limit=10))
     assert result.objective == 607
+
+
+@needs_instances
+def test_the_bench_command_prints_the_machine_pace_a_row_and_the_mean(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The benchmark's table is read against the machine it ran on, so it starts with its pace."""
+    code = main(["bench", "curtois", "--instances", str(SHARED), "--only", "Instance1", "--time-limit", "3"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    pace = float(lines[0].split(":")[1].split("ms")[0])
+    assert lines[0].startswith("machine pace:") and pace > 0
+    assert lines[3].startswith("| Instance1 | 8 | 14 |") and lines[3].endswith("| 0 | yes |")
+    assert lines[4].startswith("geometric mean of objective / best-known over 1 instances:")
 
 
 @needs_instances

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 from deployer.domain.problem import ObjectiveWeights, RosterProblem
 from deployer.domain.roster import Assignment
@@ -15,7 +16,7 @@ from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
 from deployer.solver.candidates import Candidates
 from deployer.solver.engine import Progress, SolveParameters, first_roster, solve
-from deployer.solver.person_search import PersonSearch, usable
+from deployer.solver.person_search import PersonSearch, set_domain, set_objective, usable
 from tests.builders import daily, on, person, problem
 from tests.solver.test_model_lns import ward_instance
 
@@ -87,3 +88,34 @@ def test_responses_give_way_once_they_stop_saving(tmp_path: Path) -> None:
     search = PersonSearch(p, cands, start)
     search.run(time.perf_counter() + 60, None, lambda: None, patience=0.0)
     assert search.steps == 0 and search.roster() == PersonSearch(p, cands, start).roster()
+
+
+def test_a_proven_shortest_path_response_costs_what_the_model_proves_best(tmp_path: Path) -> None:
+    """The shortest path prices each person's shifts as their CP-SAT model does: where it proves
+    its answer the best, the model solved to optimality at the same prices finds the same cost."""
+    p = ward_instance(tmp_path, staff=8, days=14).problem
+    cands = Candidates(p)
+    start, _ = first_roster(p, cands, [], time.perf_counter() + 10)
+    search = PersonSearch(p, cands, start, seed=1)
+    proven = 0
+    for member in p.staff:
+        number = member.service_number
+        priced = search.priced_of(number)
+        path = search.path_of(number, priced)
+        assert path is not None  # the ward's people have no term of a whole roster
+        mine = search.mine[number]
+        others = {line: search.filled[line] - (line in mine) for _, line in priced.x}
+        coeffs, closed = search._prices(priced, others)
+        walked = path.best({var: coeffs.get(var, 0) for var, _ in priced.x if var not in closed})
+        if walked is None or not walked.proven:
+            continue
+        proven += 1
+        full = search.model_of(number)
+        assert full.x == priced.x
+        set_objective(full.model.proto, coeffs)
+        for var, _ in full.x:
+            set_domain(full.model.proto.variables[var].domain, 0, 0 if var in closed else 1)
+        status, solver = full.solve(30)
+        assert status == cp_model.OPTIMAL
+        assert walked.cost == pytest.approx(solver.objective_value)
+    assert proven >= 1

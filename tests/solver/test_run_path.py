@@ -1,0 +1,121 @@
+"""The shortest-path response against every roster of one person, checked by the validator."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deployer.domain.roster import Assignment
+from deployer.domain.validator import hard_breaches, validate_change
+from deployer.interchange.curtois import Instance, read_instance
+from deployer.solver.candidates import Candidates
+from deployer.solver.run_path import RunPath
+
+SHIFTS = (("E", 480), ("L", 600), ("N", 720))
+
+
+def instance(
+    tmp: Path, days: int, kinds: int, limits: dict[str, int], banned: bool, off: list[int]
+) -> Instance:
+    """One person over ``days`` days (starting on a Monday) with ``kinds`` shift types."""
+    types = SHIFTS[:kinds]
+    lines = ["SECTION_HORIZON", str(days), "", "SECTION_SHIFTS"]
+    for n, (name, length) in enumerate(types):
+        # A later type may not be followed by an earlier one when ``banned``.
+        follow = [other for other, _ in types[:n]] if banned else []
+        lines.append(f"{name},{length},{'|'.join(follow)}")
+    caps = "|".join(f"{name}={limits['per_kind']}" for name, _ in types)
+    lines += [
+        "",
+        "SECTION_STAFF",
+        f"A,{caps},{limits['max_minutes']},{limits['min_minutes']},{limits['max_run']},"
+        f"{limits['min_run']},{limits['min_off']},{limits['weekends']}",
+        "",
+        "SECTION_DAYS_OFF",
+        ",".join(["A", *map(str, off)]) if off else "",
+        "",
+        "SECTION_COVER",
+        *(f"{d},{name},1,100,1" for d in range(days) for name, _ in types),
+    ]
+    path = tmp / "one.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return read_instance(path)
+
+
+def valid(inst: Instance, chosen: list[Assignment]) -> bool:
+    return not hard_breaches(validate_change(inst.problem, chosen, [], {"A"}, set()))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    days=st.integers(4, 6),
+    kinds=st.integers(1, 3),
+    max_run=st.integers(1, 5),
+    min_run=st.integers(1, 3),
+    min_off=st.integers(1, 3),
+    counted=st.booleans(),
+    banned=st.booleans(),
+    off=st.lists(st.integers(0, 7), max_size=2),
+    seed=st.integers(0, 10_000),
+)
+def test_the_path_is_the_cheapest_valid_roster(
+    tmp_path: Path,
+    days: int,
+    kinds: int,
+    max_run: int,
+    min_run: int,
+    min_off: int,
+    counted: bool,
+    banned: bool,
+    off: list[int],
+    seed: int,
+) -> None:
+    """Without counted rules the path is the optimum of all the person's valid rosters; with them
+    (per-kind caps, total minutes, weekends) it is a valid roster no cheaper than the optimum."""
+    import random
+
+    rng = random.Random(seed)
+    limits = {
+        "per_kind": rng.randint(1, 3) if counted else days,
+        "max_minutes": rng.randint(2, 5) * 600 if counted else days * 720,
+        "min_minutes": rng.randint(0, 2) * 480 if counted else 0,
+        "max_run": max(max_run, min_run),
+        "min_run": min_run,
+        "min_off": min_off,
+        "weekends": rng.randint(0, 1) if counted else 2,
+    }
+    inst = instance(tmp_path, days, kinds, limits, banned, [d for d in off if d < days])
+    problem = inst.problem
+    person = problem.staff[0]
+    shifts = problem.operation.shifts
+    line_of = dict(enumerate(Candidates(problem).by_person["A"]))
+    options = [(var, shifts[c.shift]) for var, c in line_of.items()]
+    prices = {var: rng.randint(-300, 100) for var, _ in options}
+
+    def roster(chosen: list[int]) -> list[Assignment]:
+        return [Assignment(shifts[line_of[v].shift].key, "A", line_of[v].line) for v in chosen]
+
+    by_day: dict[int, list[int]] = {}
+    first = problem.operation.first_day
+    for var, shift in options:
+        by_day.setdefault((shift.day - first).days, []).append(var)
+    best = None
+    for pick in itertools.product(*[[None, *by_day.get(d, [])] for d in range(days)]):
+        chosen = [v for v in pick if v is not None]
+        cost = sum(prices[v] for v in chosen)
+        if (best is None or cost < best) and valid(inst, roster(chosen)):
+            best = cost
+
+    found = RunPath(person, problem.operation.policy, problem.operation.days, options).best(prices)
+    if found is None:
+        assert counted or best is None
+        return
+    chosen, cost = found.chosen, found.cost
+    assert valid(inst, roster(chosen))
+    assert cost == sum(prices[v] for v in chosen)
+    assert best is not None and cost >= best
+    if found.proven or not counted:
+        assert cost == best
