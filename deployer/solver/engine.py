@@ -239,7 +239,10 @@ def _solve_full(
         status, stopped = cp_model.FEASIBLE, False
         start = Solution(list(model.model.proto.solution_hint.values), hinted)
     else:
+        # The first phase is CP-SAT's own, however long the steps before it took.
         first_phase = params.time_limit * FIRST_PHASE if params.neighbourhoods else None
+        if first_phase is not None:
+            first_phase += time.perf_counter() - started
         solver, status, stopped = _run(model, params, reporter, stop, started, finish, first_phase)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             start = Solution(list(solver.response_proto.solution), solver.objective_value)

@@ -8,6 +8,7 @@ import pytest
 
 from deployer.cli import main
 from deployer.domain.errors import DomainError
+from deployer.domain.problem import SolveStatus
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import read_instance, roster_text
@@ -34,6 +35,7 @@ def test_instance_1_reaches_its_proven_optimum_of_607() -> None:
     instance = read_instance(SHARED / "Instance1.txt")
     result = solve(instance.problem, SolveParameters(time_limit=10))
     assert result.objective == 607
+    assert result.status is SolveStatus.OPTIMAL  # CP-SAT's first phase proves it, after the responses
 
 
 @needs_instances
