@@ -33,9 +33,11 @@ def test_small_instances_solve_valid_and_the_objectives_agree(number: int) -> No
 @needs_instances
 def test_instance_1_reaches_its_proven_optimum_of_607() -> None:
     instance = read_instance(SHARED / "Instance1.txt")
-    result = solve(instance.problem, SolveParameters(time_limit=10))
+    # The benchmark's 60 s: CP-SAT's first phase (3 % of it, after the responses) proves it and
+    # the solve ends there, in a second or two.
+    result = solve(instance.problem, SolveParameters(time_limit=60))
     assert result.objective == 607
-    assert result.status is SolveStatus.OPTIMAL  # CP-SAT's first phase proves it, after the responses
+    assert result.status is SolveStatus.OPTIMAL
 
 
 @needs_instances
