@@ -277,6 +277,8 @@ class PersonSearch:
             self.mine[number] = new
             self.cost[number] = personal
             pm.values = values
+            if values is None and number in self.models:
+                self.models[number].values = None  # the model's hint held the former roster
             self.settled.clear()
             # An unknown former cost (its evaluation failed) makes any saving count as none.
             self.gain += saving / 60 if math.isfinite(saving) else 0.0
