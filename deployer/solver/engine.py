@@ -476,7 +476,8 @@ def clean_roster(
         breaches = hard_breaches(validate(problem, assignments))
         bad = {(b.service_number, key) for b in breaches for key in b.shift_keys[-1:]}
         kept = [a for a in assignments if (a.service_number, a.shift_key) not in bad]
-        kept = _within_counts(problem, kept)
+        if any(b.rule == "overstaffing" for b in breaches):  # a line's breach, no one's shift
+            kept = _within_counts(problem, kept)
         if len(kept) == len(assignments):
             return assignments, breaches
         assignments = kept

@@ -295,7 +295,7 @@ class PersonSearch:
         if walked is None:
             return None
         new = {line_of[var] for var in walked.chosen}
-        return new, float(sum(pm.personal.get(var, 0) for var in walked.chosen)), walked.proven
+        return new, self.own_cost(pm, new, priced=True), walked.proven
 
     def _keeps_rules(self, number: str, lines: set[Line]) -> bool:
         """Whether the person on ``lines`` keeps all their rules (the validator's word); a path
