@@ -24,10 +24,11 @@ on until everyone is fixed (Instance 12: 4,040-4,043 given 70 s; Instance 9: 439
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -47,8 +48,15 @@ CLOSE = 0.001
 """Generation stops once its bound is within this share of the programme's value."""
 DIVE_GAP = 0.01
 """Between two fixings of a dive, generation stops this close to the programme's value."""
+DIVE_STEPS = 20
+"""Steps of a dive: each fixes at least its share of the people still free."""
 WHOLE = 0.99
 """A programme roster counts as whole above this weight."""
+MODEL_PRICINGS = 4
+"""People the shortest path could not settle priced by their model in a round (those with the
+most to gain): a model's pricing takes about fifty walks' time."""
+WALKS = 2
+"""Most columns one person's shortest-path pricing adds in a round (its cheapest)."""
 FORBIDDEN_SURPLUS = 10
 """A surplus on a line that allows none costs this many times the dearest shortfall in the
 programme: it must stay solvable while a dive fixes people."""
@@ -92,7 +100,7 @@ class ColumnGeneration:
             own[a.service_number].add((index[a.shift_key], a.line))
         filled = Counter(line for lines in own.values() for line in lines)
         for number, lines in own.items():
-            cost = search.own_cost(search.model_of(number), lines)
+            cost = search.cost_of(number, lines)
             if cost < float("inf"):
                 self._add(number, Column(frozenset(lines), cost))
         columns = sum(c[0].cost for c in self.columns.values() if c)
@@ -126,7 +134,7 @@ class ColumnGeneration:
                     line: SMOOTHING * best_prices[line] + (1 - SMOOTHING) * duals[line] for line in self.lines
                 }
             give_up = deadline
-            if expected_rounds is not None:
+            if expected_rounds is not None and done:  # the first round builds what the others reuse
                 now = time.perf_counter()
                 give_up = min(deadline, now + 2 * (deadline - now) / max(1, expected_rounds - done))
             added, bound = self._price_all(prices, convexity, duals, give_up, stop)
@@ -143,20 +151,24 @@ class ColumnGeneration:
             smooth = bool(added)
 
     def dive(self, deadline: float, stop: threading.Event | None = None) -> list[Assignment]:
-        """A roster from the programme: fix the people whose programme roster is whole and the one
-        closest to whole, generate columns for the others, again until everyone is fixed. Who is
-        still free at ``deadline`` (perf_counter seconds) or ``stop`` takes their heaviest column
-        (choosing among the columns by CP-SAT instead gave far worse rosters)."""
-        while (free := self._free()) and time.perf_counter() < deadline:
+        """A roster from the programme: fix the people whose programme roster is whole and those
+        closest to whole, generate columns for the others, again until everyone is fixed, in
+        ``DIVE_STEPS`` steps sharing the time to ``deadline`` (perf_counter seconds). Who is still
+        free then, or at ``stop``, takes their heaviest column (choosing among the columns by
+        CP-SAT instead gave far worse rosters)."""
+        steps = DIVE_STEPS
+        while (free := self._free()) and (now := time.perf_counter()) < deadline:
             if stop is not None and stop.is_set():
                 break
-            self.run(deadline, stop, gap=DIVE_GAP)
+            self.run(now + (deadline - now) / steps, stop, gap=DIVE_GAP)
             self._master()
             best = {number: max(self.weights[number]) for number in free}
-            closest = max(free, key=best.__getitem__)
-            for number in free:
-                if best[number] > WHOLE or number == closest:
+            ranked = sorted(free, key=best.__getitem__, reverse=True)
+            closest = math.ceil(len(free) / steps)
+            for n, number in enumerate(ranked):
+                if best[number] > WHOLE or n < closest:
                     self._fix(number)
+            steps = max(1, steps - 1)
         if free := self._free():
             self._master()
             for number in free:
@@ -193,47 +205,103 @@ class ColumnGeneration:
         """Price every free person at ``prices`` (two at once); the columns added (those that
         price below the convexity dual at ``prices`` or at ``duals``) and the Lagrangian bound of
         the programme with the fixed people fixed (sixtieths, without the model's constants), or
-        None when not everyone was priced."""
-        queue = self._free()
+        None when not everyone was priced. The shortest path prices everyone first; the people it
+        could not settle are priced by their model, those it cannot price at all and the
+        ``MODEL_PRICINGS`` with the most to gain."""
         lowest: dict[str, float] = {}
+        unsure: dict[str, float] = {}
         added = 0
         lock = threading.Lock()
 
         def below(column: Column, number: str, at: dict[Line, float]) -> bool:
             return column.cost - sum(at[line] for line in column.lines) < convexity[number] - 1e-6
 
-        def work() -> None:
+        def take(number: str, found: list[Column], low: float) -> None:
             nonlocal added
-            while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
-                with lock:
-                    if not queue:
-                        return
-                    number = queue.pop()
-                found, low = self._price(number, prices, deadline)
-                with lock:
-                    lowest[number] = low
-                    for column in found:
-                        if column not in self.columns[number] and (
-                            below(column, number, prices) or below(column, number, duals)
-                        ):
-                            self._add(number, column)
-                            added += 1
+            with lock:
+                lowest[number] = max(low, lowest.get(number, low))
+                for column in found:
+                    if column not in self.columns[number] and (
+                        below(column, number, prices) or below(column, number, duals)
+                    ):
+                        self._add(number, column)
+                        added += 1
 
-        threads = [threading.Thread(target=work, daemon=True) for _ in range(self.workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if queue:
+        def walk(number: str) -> None:
+            found, low, settled = self._walked(number, prices, convexity[number])
+            take(number, found, low)
+            if not settled:
+                with lock:
+                    unsure[number] = convexity[number] - low
+
+        def solve(number: str) -> None:
+            take(number, *self._solved(number, prices, deadline, lowest[number]))
+
+        if not self._each(self._free(), walk, deadline, stop):
+            return added, None
+        gaps = sorted((gap, number) for number, gap in unsure.items() if gap < float("inf"))
+        chosen = [n for n, gap in unsure.items() if gap == float("inf")] + [
+            n for _, n in gaps[-MODEL_PRICINGS:]
+        ]
+        if not self._each(chosen, solve, deadline, stop):
             return added, None
         for number, column in self.fixed.items():  # their one column is their cheapest
             lowest[number] = column.cost - sum(prices[line] for line in column.lines)
         demand = sum(self.search.count[line] * prices[line] for line in self.lines)
         return added, demand + sum(lowest.values())
 
-    def _price(self, number: str, prices: dict[Line, float], deadline: float) -> tuple[list[Column], float]:
-        """The rosters the person's pricing at ``prices`` went through, the cheapest last, and a
-        lower bound on their cheapest priced cost (sixtieths): own terms less the lines' prices."""
+    def _each(
+        self, people: list[str], act: Callable[[str], None], deadline: float, stop: threading.Event | None
+    ) -> bool:
+        """``act`` on each of ``people``, two at once; whether all were done by ``deadline``."""
+        queue = list(people)
+        lock = threading.Lock()
+
+        def work() -> None:
+            while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+                with lock:
+                    if not queue:
+                        return
+                    number = queue.pop()
+                act(number)
+
+        threads = [threading.Thread(target=work, daemon=True) for _ in range(self.workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return not queue
+
+    def _walked(
+        self, number: str, prices: dict[Line, float], convexity: float
+    ) -> tuple[list[Column], float, bool]:
+        """The person's pricing by the shortest path: the cheapest walks priced below
+        ``convexity`` (their convexity dual) that keep all their rules, a lower bound on their
+        cheapest priced cost (sixtieths: own terms less the lines' prices), and whether that
+        settles the person's pricing (a column found, or proof there is none); nothing settled
+        where the path cannot price them."""
+        search = self.search
+        pm = search.priced_of(number)
+        path = search.path_of(number, pm)
+        if path is None:
+            return [], float("-inf"), False
+        walks = path.best({var: pm.personal.get(var, 0) - prices[line] for var, line in pm.x})
+        line_of = dict(pm.x)
+        found = []
+        for walk in sorted(walks.kept, key=lambda walk: walk.cost)[:WALKS]:
+            if walk.cost >= convexity - 1e-6:
+                break
+            lines = {line_of[var] for var in walk.chosen}
+            if not search.keeps_rules(number, lines):
+                break  # a rule the path does not model binds: the model prices from now on
+            found.append(Column(frozenset(lines), search.own_cost(pm, lines, priced=True)))
+        proven = walks.best is not None and walks.best.proven
+        return found, walks.bound, bool(found) or proven or walks.bound >= convexity - 1e-6
+
+    def _solved(
+        self, number: str, prices: dict[Line, float], deadline: float, low: float
+    ) -> tuple[list[Column], float]:
+        """``_price`` by the person's CP-SAT model; ``low``: a bound known already."""
         pm = self.search.model_of(number)
         coeffs = {var: SCALE * coeff for var, coeff in pm.personal.items()}
         proto = pm.model.proto
@@ -246,7 +314,7 @@ class ColumnGeneration:
         if status == cp_model.INFEASIBLE:
             return [], float("inf")
         shifts = len({i for _, (i, _) in pm.x})  # at most one assignment each
-        low = (solver.best_objective_bound - 0.5 * shifts) / SCALE
+        low = max(low, (solver.best_objective_bound - 0.5 * shifts) / SCALE)
         if seen.values:
             pm.values = seen.values[-1]
         return [Column(frozenset(line for var, line in pm.x if v[var]), pm.own(v)) for v in seen.values], low

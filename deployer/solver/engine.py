@@ -642,6 +642,9 @@ EXPECTED_ROUNDS = 30
 """Rounds column generation takes to converge (Curtois & Qu: Instance 9 19, Instance 12 26-29;
 Instances 10 and 16 converge in their time although their first rounds' pace would not fit
 thirty, so only a single round over its share makes it give up)."""
+DIVE_PROMISE = 0.9
+"""A generation that did not converge still dives when its programme costs at most this share of
+the roster it would replace (a dive ends a few per cent above its programme)."""
 POLISH_SHARE = 0.1
 """The share of the time left kept after a dive for best responses and neighbourhoods."""
 
@@ -659,14 +662,15 @@ def _generated(
     params: SolveParameters,
 ) -> tuple[list[Assignment], float]:
     """The roster dived from column generation and what it costs, when the generation converges
-    in its time and the dive's roster is cheaper than ``roster`` (costing ``total``), else
+    in its time or comes close enough to promise a saving (``DIVE_PROMISE``) and the dive's
+    roster is cheaper than ``roster`` (costing ``total``), else
     ``roster`` and ``total``; the generation's bound raises ``report``'s."""
     now = time.perf_counter()
     dive_by = finish - POLISH_SHARE * (finish - now)
     generation = ColumnGeneration(search, roster, total, params.workers)
     generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
     report.bound = max(report.bound, generation.bound)
-    if not generation.converged:
+    if not generation.converged and generation.value / 60 + generation.constant > DIVE_PROMISE * total:
         return roster, total
     dived, unmended = clean_roster(problem, generation.dive(dive_by, stop))
     dived_total = score(problem, dived).total

@@ -244,7 +244,7 @@ class PersonSearch:
                 saves = self.cost[number] - found[1] + self._cover_saving(mine, new) > 0
             # A proven answer that saves nothing settles the person; one not proven is taken only
             # when it saves, and any that saves must keep the rules the path does not model.
-            if not (found[2] or saves) or (saves and not self._keeps_rules(number, new)):
+            if not (found[2] or saves) or (saves and not self.keeps_rules(number, new)):
                 found = None
         if found is None:
             pm = self.model_of(number)  # its assignment variables are those of the priced model
@@ -291,13 +291,13 @@ class PersonSearch:
         """The person's lines and own cost on the shortest path at ``coeffs`` and whether it is
         proven the best; None when the path found none keeping the counted rules."""
         line_of = dict(pm.x)
-        walked = path.best({var: coeffs.get(var, 0) for var in line_of if var not in closed})
+        walked = path.best({var: coeffs.get(var, 0) for var in line_of if var not in closed}).best
         if walked is None:
             return None
         new = {line_of[var] for var in walked.chosen}
         return new, self.own_cost(pm, new, priced=True), walked.proven
 
-    def _keeps_rules(self, number: str, lines: set[Line]) -> bool:
+    def keeps_rules(self, number: str, lines: set[Line]) -> bool:
         """Whether the person on ``lines`` keeps all their rules (the validator's word); a path
         that does not is not asked again: a rule it does not model binds, so the model answers."""
         shifts = self.cands.shifts
@@ -384,6 +384,14 @@ class PersonSearch:
                 RunPath(self.people[number], op.policy, op.days, options) if fits and options else None
             )
         return self.paths[number]
+
+    def cost_of(self, number: str, lines: set[Line]) -> float:
+        """The person's own objective (sixtieths) on ``lines``, from the priced model when it is a
+        price per shift (no need to build their rules)."""
+        pm = self.priced_of(number)
+        if set(pm.personal) <= {var for var, _ in pm.x}:
+            return self.own_cost(pm, lines, priced=True)
+        return self.own_cost(self.model_of(number), lines)
 
     def own_cost(self, pm: PersonModel, chosen: set[Line], priced: bool = False) -> float:
         """The person's own objective (sixtieths) for the lines ``chosen``: a sum of prices when it

@@ -12,6 +12,8 @@ import numpy as np
 from numba import njit
 
 INF = np.inf
+EPS = 1e-9
+"""Counts are sums of fractions (minutes in average shifts): closer than this to a limit is at it."""
 
 
 @njit(cache=True, nogil=True)
@@ -118,3 +120,131 @@ def _back(
     if working:
         out[0] = s
     return out
+
+
+@njit(cache=True, nogil=True)
+def priced_walks(
+    base: np.ndarray,
+    tiny: np.ndarray,
+    noise: np.ndarray,
+    rounds: int,
+    exact_rounds: int,
+    per_kind: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    weekend_rule: int,
+    prices: np.ndarray,
+    steps: np.ndarray,
+    signs: np.ndarray,
+    typical: float,
+    follows: np.ndarray,
+    saturday: np.ndarray,
+    sunday: np.ndarray,
+    max_run: int,
+    min_run: int,
+    min_off: int,
+) -> tuple[np.ndarray, np.ndarray, float, int]:  # pragma: no cover - compiled
+    """The Lagrangian rounds of ``run_path.RunPath.best``: one cheapest walk a round at ``base``
+    plus a jitter (``tiny`` in the exact rounds, ``noise`` in the others) plus the counted rules'
+    ``prices`` (per_kind rows; the weekend
+    rule's row counted from the days worked), which then move toward keeping the rules (updated
+    in place with their ``steps`` and ``signs``). The walks keeping the counted rules (kind a day,
+    -1 off) and their cost at ``base``, a lower bound from the exact rounds (the first
+    ``exact_rounds`` and an extra last one; their jitter is not taken off), and the index of the walk
+    proven the cheapest (-1: none; -2: no walk keeps the rules at all)."""
+    days, kinds = base.shape
+    rounds += 1  # the last only bounds
+    rules = len(prices)
+    walks = np.full((rounds, days), -1)
+    costs = np.zeros(rounds)
+    found, bound = 0, -INF
+    counts = np.zeros(rules)
+    move = np.zeros(rules)
+    for r in range(rounds):
+        exact = r < exact_rounds or r == rounds - 1
+        price = base + (tiny if exact else noise)
+        for k in range(kinds):
+            extra = 0.0
+            for i in range(rules):
+                extra += prices[i] * per_kind[i, k]
+            price[:, k] += extra
+        weekend = prices[weekend_rule] if weekend_rule >= 0 else 0.0
+        walk = cheapest_walk(price, follows, saturday, sunday, weekend, max_run, min_run, min_off)
+        if days and walk[0] == -2:
+            return walks[:0], costs[:0], INF, -2
+        cost = 0.0
+        counts[:] = 0.0
+        for t in range(days):
+            s = walk[t]
+            if s < 0:
+                continue
+            cost += base[t, s]
+            for i in range(rules):
+                counts[i] += per_kind[i, s]
+            if weekend_rule >= 0 and (saturday[t] or (sunday[t] and not (t > 0 and walk[t - 1] >= 0))):
+                counts[weekend_rule] += 1.0
+        if exact:
+            value = cost
+            for i in range(rules):
+                if prices[i] > 0:
+                    value += prices[i] * (counts[i] - high[i])
+                elif prices[i] < 0:
+                    value += prices[i] * (counts[i] - low[i])
+            bound = max(bound, value)
+        if r == rounds - 1:
+            break
+        kept = True
+        for i in range(rules):
+            if abs(counts[i] - high[i]) < EPS:
+                counts[i] = high[i]
+            elif abs(counts[i] - low[i]) < EPS:
+                counts[i] = low[i]
+            if counts[i] > high[i] or counts[i] < low[i]:
+                kept = False
+        for i in range(rules):
+            if kept:  # room each priced rule leaves: a reason to lower its price
+                if prices[i] > 0:
+                    move[i] = counts[i] - high[i]
+                elif prices[i] < 0:
+                    move[i] = counts[i] - low[i]
+                else:
+                    move[i] = 0.0
+            elif counts[i] > high[i]:
+                move[i] = counts[i] - high[i]
+            elif counts[i] < low[i]:
+                move[i] = counts[i] - low[i]
+            else:  # within: room under a maximum alone lowers its price
+                move[i] = counts[i] - high[i] if low[i] == -INF else 0.0
+        if kept:
+            walks[found] = walk
+            costs[found] = cost
+            found += 1
+            if r < exact_rounds and not np.any(move != 0.0):
+                return walks[:found], costs[:found], cost, found - 1
+        _adjust(move, prices, steps, signs, low, typical)
+    return walks[:found], costs[:found], bound, -1
+
+
+@njit(cache=True, nogil=True)
+def _adjust(
+    move: np.ndarray,
+    prices: np.ndarray,
+    steps: np.ndarray,
+    signs: np.ndarray,
+    low: np.ndarray,
+    typical: float,
+) -> None:  # pragma: no cover - compiled
+    """Move each rule's price toward keeping it: up while broken, down while there is room, by a
+    step of its own that halves when the direction turns and grows while it holds. A price stops
+    at zero rather than change sign; only a rule with a minimum goes negative."""
+    for i in range(len(prices)):
+        sign = 1 if move[i] > 0 else (-1 if move[i] < 0 else 0)
+        if sign == 0:
+            continue
+        step = steps[i] if steps[i] > 0 else typical
+        step *= 0.5 if sign == -signs[i] else 1.2
+        steps[i], signs[i] = step, sign
+        moved = prices[i] + sign * step * min(1.0, abs(move[i]))
+        if prices[i] * moved < 0 or (low[i] == -INF and moved < 0):
+            moved = 0.0
+        prices[i] = moved

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,7 +110,13 @@ def test_the_path_is_the_cheapest_valid_roster(
         if (best is None or cost < best) and valid(inst, roster(chosen)):
             best = cost
 
-    found = RunPath(person, problem.operation.policy, problem.operation.days, options).best(prices)
+    walks = RunPath(person, problem.operation.policy, problem.operation.days, options).best(prices)
+    if best is not None:
+        assert walks.bound <= best + 1e-9  # a lower bound on every valid roster
+    for walk in walks.kept:  # every walk met keeping the counted rules is a valid roster
+        assert valid(inst, roster(walk.chosen))
+        assert walk.cost == sum(prices[v] for v in walk.chosen)
+    found = walks.best
     if found is None:
         assert counted or best is None
         return
@@ -119,3 +126,4 @@ def test_the_path_is_the_cheapest_valid_roster(
     assert best is not None and cost >= best
     if found.proven or not counted:
         assert cost == best
+        assert walks.bound == pytest.approx(best, abs=0.5)
