@@ -93,6 +93,8 @@ class ColumnGeneration:
         self.converged = False
         """Whether the generation stopped because its programme is (close to) optimal."""
         self.rounds = 0
+        self.values: list[float] = []
+        """The programme's value after each solve (sixtieths)."""
         self._programme = _Programme(search, self.people)
         own: dict[str, set[Line]] = {number: set() for number in self.people}
         index = search.cands.index
@@ -120,9 +122,10 @@ class ColumnGeneration:
         (perf_counter seconds) or ``stop``. With ``expected_rounds``, it gives up as soon as a round
         takes twice its share of the time left for that many (a year's pricing can take a
         minute a round). A round at smoothed prices that adds nothing is followed by one at the
-        duals."""
+        duals, and one at the duals that adds nothing by one pricing by their model everyone the
+        shortest path could not settle."""
         best_bound, best_prices = float("-inf"), None
-        smooth, done = True, 0
+        smooth, done, everyone = True, 0, False
         self.converged = False
         while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
             if any(not self.columns[number] for number in self.people):
@@ -137,7 +140,7 @@ class ColumnGeneration:
             if expected_rounds is not None and done:  # the first round builds what the others reuse
                 now = time.perf_counter()
                 give_up = min(deadline, now + 2 * (deadline - now) / max(1, expected_rounds - done))
-            added, bound = self._price_all(prices, convexity, duals, give_up, stop)
+            added, bound, unsettled = self._price_all(prices, convexity, duals, give_up, stop, everyone)
             if bound is None and time.perf_counter() >= give_up:
                 return
             self.rounds, done = self.rounds + 1, done + 1
@@ -145,9 +148,12 @@ class ColumnGeneration:
                 best_bound, best_prices = bound, prices
                 if not self.fixed:
                     self.bound = max(self.bound, bound / 60 + self.constant)
-            if self.value - best_bound <= gap * abs(self.value) or (not added and prices is duals):
+            if self.value - best_bound <= gap * abs(self.value) or (
+                not added and prices is duals and not unsettled
+            ):
                 self.converged = True
                 return
+            everyone = not added and prices is duals
             smooth = bool(added)
 
     def dive(self, deadline: float, stop: threading.Event | None = None) -> list[Assignment]:
@@ -175,6 +181,13 @@ class ColumnGeneration:
                 self._fix(number)
         return self.search.assignments({number: column.lines for number, column in self.fixed.items()})
 
+    def settling(self, rounds: int = 3, share: float = 0.03) -> bool:
+        """Whether the programme's value fell by less than ``share`` over its last ``rounds``
+        rounds: a generation near its end, worth a dive even unconverged."""
+        if len(self.values) <= rounds:
+            return False
+        return self.values[-1 - rounds] - self.values[-1] <= share * abs(self.values[-1])
+
     def _free(self) -> list[str]:
         return [number for number in self.people if number not in self.fixed]
 
@@ -192,6 +205,7 @@ class ColumnGeneration:
     def _master(self) -> tuple[dict[Line, float], dict[str, float]]:
         """Solve the programme; its cover duals and convexity duals (sixtieths)."""
         self.value, self.weights, duals, convexity = self._programme.solve()
+        self.values.append(self.value)
         return duals, convexity
 
     def _price_all(
@@ -201,13 +215,15 @@ class ColumnGeneration:
         duals: dict[Line, float],
         deadline: float,
         stop: threading.Event | None,
-    ) -> tuple[int, float | None]:
+        everyone: bool,
+    ) -> tuple[int, float | None, bool]:
         """Price every free person at ``prices`` (two at once); the columns added (those that
-        price below the convexity dual at ``prices`` or at ``duals``) and the Lagrangian bound of
+        price below the convexity dual at ``prices`` or at ``duals``), the Lagrangian bound of
         the programme with the fixed people fixed (sixtieths, without the model's constants), or
-        None when not everyone was priced. The shortest path prices everyone first; the people it
-        could not settle are priced by their model, those it cannot price at all and the
-        ``MODEL_PRICINGS`` with the most to gain."""
+        None when not everyone was priced, and whether someone's pricing was left unsettled. The
+        shortest path prices everyone first; the people it could not settle are priced by their
+        model: those it cannot price at all and the ``MODEL_PRICINGS`` with the most to gain,
+        or with ``everyone`` all of them."""
         lowest: dict[str, float] = {}
         unsure: dict[str, float] = {}
         added = 0
@@ -238,17 +254,16 @@ class ColumnGeneration:
             take(number, *self._solved(number, prices, deadline, lowest[number]))
 
         if not self._each(self._free(), walk, deadline, stop):
-            return added, None
+            return added, None, True
         gaps = sorted((gap, number) for number, gap in unsure.items() if gap < float("inf"))
-        chosen = [n for n, gap in unsure.items() if gap == float("inf")] + [
-            n for _, n in gaps[-MODEL_PRICINGS:]
-        ]
+        chosen = [n for n, gap in unsure.items() if gap == float("inf")]
+        chosen += [n for _, n in (gaps if everyone else gaps[-MODEL_PRICINGS:])]
         if not self._each(chosen, solve, deadline, stop):
-            return added, None
+            return added, None, True
         for number, column in self.fixed.items():  # their one column is their cheapest
             lowest[number] = column.cost - sum(prices[line] for line in column.lines)
         demand = sum(self.search.count[line] * prices[line] for line in self.lines)
-        return added, demand + sum(lowest.values())
+        return added, demand + sum(lowest.values()), len(chosen) < len(unsure)
 
     def _each(
         self, people: list[str], act: Callable[[str], None], deadline: float, stop: threading.Event | None
@@ -285,7 +300,9 @@ class ColumnGeneration:
         path = search.path_of(number, pm)
         if path is None:
             return [], float("-inf"), False
-        walks = path.best({var: pm.personal.get(var, 0) - prices[line] for var, line in pm.x})
+        walks = path.best(
+            {var: pm.personal.get(var, 0) - prices[line] for var, line in pm.x}, convexity, WALKS
+        )
         line_of = dict(pm.x)
         found = []
         for walk in sorted(walks.kept, key=lambda walk: walk.cost)[:WALKS]:

@@ -634,17 +634,16 @@ def _best_responses(
     return search.roster()
 
 
-DIVE_FACTOR = 2.5
-"""A dive takes about this many times as long as the generation before it (Curtois & Qu, 60 s:
-Instance 7 0.8, Instance 9 2, Instance 12 2.5): the generation gets the share of the time left
-that leaves its dive that much, and gives up when its rounds say it would not converge in it."""
+DIVE_FACTOR = 2.0
+"""A dive takes about this many times as long as the generation before it (Curtois & Qu, 60 s,
+session 8: Instance 7 0.8, Instance 9 2, Instance 12 2.5): the generation gets the share of the
+time left that leaves its dive that much, and gives up when its rounds say it would not converge
+in it. Session 10 (shortest-path pricing, dives in steps): Instance 12 4,267 with 2.5 and 4,682
+with 1.5, Instance 15 4,455 with 1.5 and no dive with 2.5 (its programme still falling)."""
 EXPECTED_ROUNDS = 30
 """Rounds column generation takes to converge (Curtois & Qu: Instance 9 19, Instance 12 26-29;
 Instances 10 and 16 converge in their time although their first rounds' pace would not fit
 thirty, so only a single round over its share makes it give up)."""
-DIVE_PROMISE = 0.9
-"""A generation that did not converge still dives when its programme costs at most this share of
-the roster it would replace (a dive ends a few per cent above its programme)."""
 POLISH_SHARE = 0.1
 """The share of the time left kept after a dive for best responses and neighbourhoods."""
 
@@ -662,17 +661,18 @@ def _generated(
     params: SolveParameters,
 ) -> tuple[list[Assignment], float]:
     """The roster dived from column generation and what it costs, when the generation converges
-    in its time or comes close enough to promise a saving (``DIVE_PROMISE``) and the dive's
-    roster is cheaper than ``roster`` (costing ``total``), else
+    in its time or is settling there (its programme's value hardly falls any more) and the
+    dive's roster is cheaper than ``roster`` (costing ``total``), else
     ``roster`` and ``total``; the generation's bound raises ``report``'s."""
     now = time.perf_counter()
     dive_by = finish - POLISH_SHARE * (finish - now)
     generation = ColumnGeneration(search, roster, total, params.workers)
     generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
     report.bound = max(report.bound, generation.bound)
-    if not generation.converged and generation.value / 60 + generation.constant > DIVE_PROMISE * total:
+    if not (generation.converged or generation.settling()):
         return roster, total
     dived, unmended = clean_roster(problem, generation.dive(dive_by, stop))
+    report.bound = max(report.bound, generation.bound)  # the dive's first step generates on
     dived_total = score(problem, dived).total
     if unmended or dived_total >= total:
         return roster, total

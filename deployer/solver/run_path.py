@@ -125,11 +125,12 @@ class RunPath:
         self.signs = np.zeros(len(rows))
         """The direction of each rule's last move: a turn halves its step."""
 
-    def best(self, prices: Mapping[int, float]) -> Walks:
+    def best(self, prices: Mapping[int, float], below: float = INF, enough: int = ROUNDS) -> Walks:
         """The walks keeping every modelled rule at ``prices`` (variable -> cost; variables not
         in it are closed): the cheapest found keeping the counted rules (None when the counted
-        rules' prices found none within ``ROUNDS``), every such walk met on the way, and a lower
-        bound on the cost of any (Lagrangian)."""
+        rules' prices found none within ``ROUNDS``, or before ``enough`` were found costing less
+        than ``below``), every such walk met on the way, and a lower bound on the cost of any
+        (Lagrangian)."""
         base, chosen = self._day_prices(prices)
         finite = np.abs(base[np.isfinite(base)])
         typical = max(1.0, float(np.median(finite)) if finite.size else 1.0)
@@ -146,6 +147,8 @@ class RunPath:
             noise,
             ROUNDS,
             EXACT_ROUNDS,
+            below,
+            enough,
             self.per_kind,
             self.low,
             self.high,

@@ -129,6 +129,8 @@ def priced_walks(
     noise: np.ndarray,
     rounds: int,
     exact_rounds: int,
+    below: float,
+    enough: int,
     per_kind: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
@@ -146,22 +148,24 @@ def priced_walks(
 ) -> tuple[np.ndarray, np.ndarray, float, int]:  # pragma: no cover - compiled
     """The Lagrangian rounds of ``run_path.RunPath.best``: one cheapest walk a round at ``base``
     plus a jitter (``tiny`` in the exact rounds, ``noise`` in the others) plus the counted rules'
-    ``prices`` (per_kind rows; the weekend
-    rule's row counted from the days worked), which then move toward keeping the rules (updated
-    in place with their ``steps`` and ``signs``). The walks keeping the counted rules (kind a day,
-    -1 off) and their cost at ``base``, a lower bound from the exact rounds (the first
-    ``exact_rounds`` and an extra last one; their jitter is not taken off), and the index of the walk
-    proven the cheapest (-1: none; -2: no walk keeps the rules at all)."""
+    ``prices`` (per_kind rows; the weekend rule's row counted from the days worked), which then
+    move toward keeping the rules (updated in place with their ``steps`` and ``signs``), for
+    ``rounds`` rounds or until ``enough`` walks keeping the rules cost less than ``below``. The
+    walks keeping the counted rules (kind a day, -1 off) and their cost at ``base``, a lower
+    bound from the exact rounds (the first ``exact_rounds`` and an extra last one; their jitter is
+    not taken off), and the index of the walk proven the cheapest (-1: none; -2: no walk keeps the
+    rules at all)."""
     days, kinds = base.shape
-    rounds += 1  # the last only bounds
     rules = len(prices)
     walks = np.full((rounds, days), -1)
     costs = np.zeros(rounds)
-    found, bound = 0, -INF
+    found, cheap, bound = 0, 0, -INF
     counts = np.zeros(rules)
     move = np.zeros(rules)
-    for r in range(rounds):
-        exact = r < exact_rounds or r == rounds - 1
+    final = rounds == 0
+    r = 0
+    while True:
+        exact = r < exact_rounds or final
         price = base + (tiny if exact else noise)
         for k in range(kinds):
             extra = 0.0
@@ -191,7 +195,7 @@ def priced_walks(
                 elif prices[i] < 0:
                     value += prices[i] * (counts[i] - low[i])
             bound = max(bound, value)
-        if r == rounds - 1:
+        if final:
             break
         kept = True
         for i in range(rules):
@@ -219,9 +223,12 @@ def priced_walks(
             walks[found] = walk
             costs[found] = cost
             found += 1
+            cheap += cost < below
             if r < exact_rounds and not np.any(move != 0.0):
                 return walks[:found], costs[:found], cost, found - 1
         _adjust(move, prices, steps, signs, low, typical)
+        r += 1
+        final = r == rounds or cheap >= enough
     return walks[:found], costs[:found], bound, -1
 
 

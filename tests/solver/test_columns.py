@@ -95,3 +95,14 @@ def test_the_engine_reports_the_generation_bound(tmp_path: Path, monkeypatch: py
     generation.run(time.perf_counter() + 60)
     assert result.objective is not None and result.bound is not None
     assert generation.bound * (1 - 0.01) <= result.bound <= result.objective + 1e-6
+
+
+def test_a_generation_settles_once_its_programme_hardly_falls(tmp_path: Path) -> None:
+    """An unconverged generation dives only when its programme's value has nearly stopped falling."""
+    generation, _ = _generation(ward_instance(tmp_path, staff=4, days=7).problem)
+    generation.values = [100.0, 90.0, 80.0]
+    assert not generation.settling()  # too few rounds to tell
+    generation.values = [100.0, 90.0, 80.0, 70.0]
+    assert not generation.settling()
+    generation.values = [100.0, 90.0, 80.0, 79.5, 79.0, 78.5]
+    assert generation.settling()
