@@ -8,17 +8,19 @@ instances its value is within a fraction of a percent of the best known rosters,
 own bound on the assignment model stays near zero.
 
 Columns are generated: a linear programme (GLOP) over the columns known so far gives each demand
-line a price (its dual), and each person's cheapest roster at those prices is their own CP-SAT
-model (``PersonSearch.model_of``) with the prices in place of the cover. A roster cheaper than the
-person's convexity dual enters the programme. Every round in which everyone was priced also proves
-a lower bound on the whole problem (Lagrangian: the prices times the demand plus each person's
-cheapest priced roster), however early the generation stops. Prices are smoothed towards those of
+line a price (its dual), and each person's cheapest roster at those prices is sought first by
+their shortest path (``run_path``: milliseconds, with a Lagrangian bound), then, for the few it
+could not settle, by their own CP-SAT model (``PersonSearch.model_of``) with the prices in place
+of the cover. A roster cheaper than the person's convexity dual enters the programme. Every round
+in which everyone was priced also proves a lower bound on the whole problem (Lagrangian: the
+prices times the demand plus a bound on each person's cheapest priced roster), however early the
+generation stops. Prices are smoothed towards those of
 the round with the best bound (Wentges), so that they do not jump between extremes round to round.
 
 Choosing among the generated columns as an integer programme gives poor rosters (Curtois Instance
 12: about 10,000 where the programme is at 4,040), because the programme's solution mixes columns
 that only fit together fractionally. A *dive* instead fixes the people whose programme roster is
-whole, and the one closest to whole, generates columns for the others at the new prices, and goes
+whole, and those closest to whole, generates columns for the others at the new prices, and goes
 on until everyone is fixed (Instance 12: 4,040-4,043 given 70 s; Instance 9: 439, its optimum).
 """
 
@@ -48,6 +50,8 @@ CLOSE = 0.001
 """Generation stops once its bound is within this share of the programme's value."""
 DIVE_GAP = 0.01
 """Between two fixings of a dive, generation stops this close to the programme's value."""
+ROUND_SLACK = 1.25
+"""A generation given a number of rounds gives up when a round takes this many times its share."""
 DIVE_STEPS = 20
 """Steps of a dive: each fixes at least its share of the people still free."""
 WHOLE = 0.99
@@ -137,9 +141,11 @@ class ColumnGeneration:
                     line: SMOOTHING * best_prices[line] + (1 - SMOOTHING) * duals[line] for line in self.lines
                 }
             give_up = deadline
-            if expected_rounds is not None and done:  # the first round builds what the others reuse
+            if expected_rounds is not None:
+                # The first round builds what the others reuse: it may take three times as long.
                 now = time.perf_counter()
-                give_up = min(deadline, now + 2 * (deadline - now) / max(1, expected_rounds - done))
+                share = (deadline - now) / max(1, expected_rounds - done)
+                give_up = min(deadline, now + (ROUND_SLACK if done else 3 * ROUND_SLACK) * share)
             added, bound, unsettled = self._price_all(prices, convexity, duals, give_up, stop, everyone)
             if bound is None and time.perf_counter() >= give_up:
                 return
@@ -318,7 +324,8 @@ class ColumnGeneration:
     def _solved(
         self, number: str, prices: dict[Line, float], deadline: float, low: float
     ) -> tuple[list[Column], float]:
-        """``_price`` by the person's CP-SAT model; ``low``: a bound known already."""
+        """The person's pricing by their CP-SAT model: the rosters it went through and a lower
+        bound on their cheapest priced cost (sixtieths), at least ``low`` (a bound known already)."""
         pm = self.search.model_of(number)
         coeffs = {var: SCALE * coeff for var, coeff in pm.personal.items()}
         proto = pm.model.proto

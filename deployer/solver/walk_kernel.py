@@ -255,3 +255,19 @@ def _adjust(
         if prices[i] * moved < 0 or (low[i] == -INF and moved < 0):
             moved = 0.0
         prices[i] = moved
+
+
+def compile_now() -> None:
+    """Compile (or load from the cache) the walks on a two-day problem: ``make install`` does it
+    once, so that a fresh install's first solve does not spend ten seconds compiling."""
+    base = np.zeros((2, 1))
+    empty = np.zeros(0)
+    days = np.zeros(2, dtype=np.bool_)
+    priced_walks(
+        base, base, base, 1, 1, INF, 1, np.zeros((0, 1)), empty, empty, -1, empty, empty.copy(), empty.copy(),
+        1.0, np.ones((1, 1), dtype=np.bool_), days, days, 1, 1, 1,
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    compile_now()
