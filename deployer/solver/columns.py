@@ -167,7 +167,11 @@ class ColumnGeneration:
         closest to whole, generate columns for the others, again until everyone is fixed, in
         ``DIVE_STEPS`` steps sharing the time to ``deadline`` (perf_counter seconds). Who is still
         free then, or at ``stop``, takes their heaviest column (choosing among the columns by
-        CP-SAT instead gave far worse rosters)."""
+        CP-SAT instead gave far worse rosters). Diving again starts afresh, with the columns the
+        last dive generated."""
+        for number in self.fixed:  # a dive again starts from everyone free
+            self._programme.free(number)
+        self.fixed.clear()
         steps = DIVE_STEPS
         while (free := self._free()) and (now := time.perf_counter()) < deadline:
             if stop is not None and stop.is_set():
@@ -380,6 +384,11 @@ class _Programme:
         """Keep ``number`` at their ``k``-th column."""
         for j, var in enumerate(self.lambdas[number]):
             var.SetBounds(float(j == k), float(j == k))
+
+    def free(self, number: str) -> None:
+        """Let ``number`` take any mix of their columns again."""
+        for var in self.lambdas[number]:
+            var.SetBounds(0.0, self.lp.infinity())
 
     def solve(self) -> tuple[float, dict[str, list[float]], dict[Line, float], dict[str, float]]:
         """The programme's value, each person's column weights, the cover and convexity duals."""

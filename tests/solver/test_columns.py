@@ -106,3 +106,19 @@ def test_a_generation_settles_once_its_programme_hardly_falls(tmp_path: Path) ->
     assert not generation.settling()
     generation.values = [100.0, 90.0, 80.0, 79.5, 79.0, 78.5]
     assert generation.settling()
+
+
+def test_a_second_dive_starts_afresh_and_keeps_every_rule(tmp_path: Path) -> None:
+    """Diving again (the engine does when a dive lands far above the bound) frees everyone and
+    generates on, and its roster keeps every rule too."""
+    p = ward_instance(tmp_path, staff=8, days=14).problem
+    generation, _ = _generation(p)
+    generation.run(time.perf_counter() + 30)
+    first = generation.dive(time.perf_counter() + 30)
+    rounds = generation.rounds
+    second = generation.dive(time.perf_counter() + 30)
+    assert generation.rounds > rounds  # it dived anew, not from everyone already fixed
+    assert len(generation.fixed) == len(p.staff)
+    for dived in (first, second):
+        assert hard_breaches(validate(p, dived)) == []
+        assert generation.bound <= score(p, dived).total + 1e-6
