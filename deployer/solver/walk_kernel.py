@@ -157,6 +157,19 @@ def priced_walks(
     rules at all)."""
     days, kinds = base.shape
     rules = len(prices)
+    # No price need exceed what a whole walk can gain: one more unit of a rule is worth at most
+    # every open day's dearest or cheapest shift, counted in the rule's smallest unit.
+    cap = typical
+    for t in range(days):
+        for k in range(kinds):
+            if base[t, k] != INF:
+                cap += abs(base[t, k])
+    smallest = 1.0
+    for i in range(rules):
+        for k in range(kinds):
+            if 0.0 < per_kind[i, k] < smallest:
+                smallest = per_kind[i, k]
+    cap /= smallest
     walks = np.full((rounds, days), -1)
     costs = np.zeros(rounds)
     found, cheap, bound = 0, 0, -INF
@@ -226,7 +239,7 @@ def priced_walks(
             cheap += cost < below
             if r < exact_rounds and not np.any(move != 0.0):
                 return walks[:found], costs[:found], cost, found - 1
-        _adjust(move, prices, steps, signs, low, typical)
+        _adjust(move, prices, steps, signs, low, typical, cap)
         r += 1
         final = r == rounds or cheap >= enough
     return walks[:found], costs[:found], bound, -1
@@ -240,21 +253,24 @@ def _adjust(
     signs: np.ndarray,
     low: np.ndarray,
     typical: float,
+    cap: float,
 ) -> None:  # pragma: no cover - compiled
     """Move each rule's price toward keeping it: up while broken, down while there is room, by a
-    step of its own that halves when the direction turns and grows while it holds. A price stops
-    at zero rather than change sign; only a rule with a minimum goes negative."""
+    step of its own that halves when the direction turns and grows while it holds, never beyond
+    ``cap``. A price stops at zero rather than change sign, and its step starts again from
+    ``typical`` (a rule with room at price zero would otherwise grow its step round after round
+    until the price it next needs is infinite); only a rule with a minimum goes negative."""
     for i in range(len(prices)):
         sign = 1 if move[i] > 0 else (-1 if move[i] < 0 else 0)
         if sign == 0:
             continue
         step = steps[i] if steps[i] > 0 else typical
-        step *= 0.5 if sign == -signs[i] else 1.2
+        step = min(cap, step * (0.5 if sign == -signs[i] else 1.2))
         steps[i], signs[i] = step, sign
         moved = prices[i] + sign * step * min(1.0, abs(move[i]))
         if prices[i] * moved < 0 or (low[i] == -INF and moved < 0):
-            moved = 0.0
-        prices[i] = moved
+            moved, steps[i], signs[i] = 0.0, 0.0, 0.0
+        prices[i] = max(-cap, min(cap, moved))
 
 
 def compile_now() -> None:
