@@ -202,7 +202,7 @@ def _solve_full(
     plan = _transport(problem, candidates, params)
     report = _Raised(on_progress, _known_bound(problem, candidates, plan))
     first, unmended = first_roster(
-        problem, candidates, hint, _repair_until(started, params), stop, params.seed, plan
+        problem, candidates, hint, _repair_until(started, params), stop, params.seed, plan, responder
     )
     gc.freeze()
     if unmended:
@@ -393,17 +393,18 @@ def first_roster(
     stop: threading.Event | None = None,
     seed: int = 0,
     plan: TransportPlan | None = None,
+    responder: person_search.PersonSearch | None = None,
 ) -> tuple[list[Assignment], list[Breach]]:
     """The hint, or the constructive roster (following ``plan`` when it tells stations apart)
-    topped up for people short of their minimum hours and repaired by search until
-    ``repair_until`` (perf_counter seconds), cleaned of breaches; with the breaches removing shifts
-    cannot mend (see ``clean_roster``): a usable roster has none."""
+    topped up for people short of their minimum hours and repaired by search (best responses by
+    ``responder`` where given) until ``repair_until`` (perf_counter seconds), cleaned of breaches;
+    with the breaches removing shifts cannot mend (see ``clean_roster``): a usable roster has none."""
     guide = plan if plan is not None and plan.groups > 1 else None
     roster, unmended = clean_roster(problem, list(hint) or greedy_roster(problem, cands, guide))
     if unmended and not hint:
         roster, unmended = clean_roster(problem, top_up(problem, cands, roster))
     if unmended:
-        roster, unmended = repair(problem, roster, unmended, repair_until, stop, seed)
+        roster, unmended = repair(problem, roster, unmended, repair_until, stop, seed, responder)
     return roster, unmended
 
 
@@ -420,23 +421,35 @@ def repair(
     deadline: float,
     stop: threading.Event | None,
     seed: int = 0,
+    responder: person_search.PersonSearch | None = None,
 ) -> tuple[list[Assignment], list[Breach]]:
     """Re-roster the people whose minimums are unmet, alone and then with colleagues, until none is.
 
     First each of them alone over the whole horizon, everyone else's cover fixed: one person's
-    rules settle in a fraction of a second, and only their own rules can stand in the way. Then,
+    rules settle in a fraction of a second, and only their own rules can stand in the way (by
+    ``responder``'s best response where given: its shortest path takes milliseconds where their
+    model in a neighbourhood of the whole problem took about half a second). Then,
     for whoever is still short, a search on the problem with minimum hours priced (dearer than any
     unfilled shift) instead of forbidden, so every step has a roster to start from and accepts
     only rosters that price the breaches lower. The result is checked against the real rules.
     """
     people = {p.service_number: p for p in problem.staff}
-    alone = LargeNeighbourhoodSearch(problem, Candidates(problem, people=[]), roster, seed=seed)
-    horizon = len(problem.operation.days)
-    for number in dict.fromkeys(b.service_number for b in unmended):
-        if number in people and time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
-            hood = alone.around(people[number], 0, horizon)
-            alone.step(hood, min(ALONE_SECONDS, deadline - time.perf_counter()), stop)
-    roster, unmended = clean_roster(problem, alone.roster)
+    short = [n for n in dict.fromkeys(b.service_number for b in unmended) if n in people]
+    if responder is not None:
+        responder.load(roster)
+        for number in short:
+            if time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+                responder.respond(number, deadline, mend=True)
+        roster = responder.roster()
+    else:
+        alone = LargeNeighbourhoodSearch(problem, Candidates(problem, people=[]), roster, seed=seed)
+        horizon = len(problem.operation.days)
+        for number in short:
+            if time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+                hood = alone.around(people[number], 0, horizon)
+                alone.step(hood, min(ALONE_SECONDS, deadline - time.perf_counter()), stop)
+        roster = alone.roster
+    roster, unmended = clean_roster(problem, roster)
     policy = problem.operation.policy
     unfilled = [line.under_cost or 0 for s in problem.operation.shifts for line in s.demand]
     relaxed = replace(
@@ -517,7 +530,7 @@ def _solve_large(
     gc.freeze()
     responder = _responder(problem, cands, params)
     repair_until = _repair_until(started, params)
-    roster, _ = first_roster(problem, cands, hint, repair_until, stop, params.seed)
+    roster, _ = first_roster(problem, cands, hint, repair_until, stop, params.seed, responder=responder)
     gc.freeze()
     scoring = time.perf_counter()
     best = score(problem, roster).total
@@ -530,7 +543,7 @@ def _solve_large(
     if plan is not None:
         report.bound = max(report.bound, plan.bound)
     if plan is not None and plan.groups > 1 and not hint:
-        planned, unmended = first_roster(problem, cands, (), repair_until, stop, params.seed, plan)
+        planned, unmended = first_roster(problem, cands, (), repair_until, stop, params.seed, plan, responder)
         if not unmended and (total := score(problem, planned).total) < best:
             roster, best = planned, total
             report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))

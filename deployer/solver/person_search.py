@@ -37,6 +37,9 @@ from deployer.solver.run_path import RunPath
 
 Line = tuple[int, int]
 """A demand line: (shift index, line position)."""
+MENDING_WALKS = 3
+"""Walks a mending response tries (its counted rules' prices carry on from one to the next)
+before the person's model answers: a first walk from prices at zero often keeps no minimum."""
 
 
 def usable(problem: RosterProblem, hard_coverage: bool) -> bool:
@@ -213,8 +216,10 @@ class PersonSearch:
             self._busy.add(number)
             return number
 
-    def respond(self, number: str, deadline: float = float("inf")) -> bool:
-        """Re-roster one person against everyone else's current cover; True when it saved.
+    def respond(self, number: str, deadline: float = float("inf"), mend: bool = False) -> bool:
+        """Re-roster one person against everyone else's current cover; True when it saved, or
+        with ``mend`` (their roster breaks one of their rules, so it has no cost to compare)
+        whenever a roster keeping their rules was found.
 
         The shortest path over the days answers first where it can (see ``run_path``); the
         person's CP-SAT model answers where it cannot, or cannot prove its answer the best."""
@@ -222,15 +227,21 @@ class PersonSearch:
         path = self.path_of(number, pm)
         if path is None:
             pm = self.model_of(number)
-        if number not in self.cost:
+        if mend:
+            self.cost[number] = math.inf
+        elif number not in self.cost:
             self.cost[number] = self.own_cost(pm, self.mine[number], path is not None)
         with self._lock:
             version = self.improvements
             mine = set(self.mine[number])
             others = {line: self.filled[line] - (line in mine) for _, line in pm.x}
         coeffs, closed = self._prices(pm, others)
-        found = self._walk(pm, path, coeffs, closed) if path is not None else None
-        if path is not None and found is None and number not in self.missed:
+        found = None
+        for _ in range(MENDING_WALKS if mend and path is not None else 1):
+            found = self._walk(pm, path, coeffs, closed) if path is not None else None
+            if found is not None:
+                break
+        if path is not None and found is None and number not in self.missed and not mend:
             # The counted rules' prices did not settle yet; they start from here next time, and
             # only a second miss in a row costs a solve of the model.
             with self._lock:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import read_instance
 from deployer.solver.candidates import Candidates
 from deployer.solver.engine import clean_roster, first_roster, repair
 from deployer.solver.greedy import greedy_roster
+from deployer.solver.person_search import PersonSearch
 
 # Four people, two weeks, one shift type; demand is two a day, but each must work 8 shifts
 # (32 in all against 28 wanted): someone has to be over the count, which costs 1 a head.
@@ -52,13 +55,18 @@ def test_topping_up_reaches_every_minimum_and_keeps_the_run_rules(tmp_path: Path
     assert all(count >= 8 for count in worked.values())
 
 
-def test_repair_alone_brings_each_short_person_to_their_minimum(tmp_path: Path) -> None:
+@pytest.mark.parametrize("responses", [False, True])
+def test_repair_alone_brings_each_short_person_to_their_minimum(tmp_path: Path, responses: bool) -> None:
     path = tmp_path / "Tight.txt"
     path.write_text(INSTANCE)
     problem = read_instance(path).problem
     roster, short = clean_roster(problem, greedy_roster(problem, Candidates(problem, people=[])))
     assert short
-    # No top-up: the repair's first pass re-rosters each short person alone on the real rules.
-    repaired, unmended = repair(problem, roster, short, time.perf_counter() + 20, None)
+    # No top-up: the repair's first pass re-rosters each short person alone on the real rules,
+    # by their model in a neighbourhood or by their best response.
+    responder = PersonSearch(problem, Candidates(problem), []) if responses else None
+    repaired, unmended = repair(problem, roster, short, time.perf_counter() + 20, None, responder=responder)
     assert unmended == []
     assert hard_breaches(validate(problem, repaired)) == []
+    if responder is not None:  # each short person mended by their own response
+        assert responder.improvements == len({b.service_number for b in short})
