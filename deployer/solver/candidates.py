@@ -128,8 +128,10 @@ class Candidates:
         self.complete = people is None and shifts is None
         """True when ``by_person`` holds every person's candidates on every shift."""
         allowed = None if shifts is None else set(shifts)
+        # A complete base has everyone's candidates on every shift already.
+        known = base.by_person if base is not None and base.complete and allowed is None else {}
         self.by_person: dict[str, list[Candidate]] = {
-            p.service_number: self._for_person(p, allowed)
+            p.service_number: known.get(p.service_number) or self._for_person(p, allowed)
             for p in (problem.staff if people is None else people)
         }
 
@@ -187,41 +189,53 @@ class Candidates:
         return [sn for sn, _ in self.for_line(shift, line)]
 
     def _for_person(self, person: StaffMember, allowed: set[int] | None) -> list[Candidate]:
+        """The person's candidates: what depends on the person alone is looked up once (a year of
+        sixteen shift types is six thousand shift lines a person)."""
         out: list[Candidate] = []
+        barred = self._barred(person)
+        absent = self.absent(person) if person.absences else frozenset()
         for site, indices in self._by_site.items():
-            if self._reach(person, site) is None:
+            site_reach = self._reach(person, site)
+            if site_reach is None:
                 continue
             for i in indices:
-                if allowed is not None and i not in allowed:
+                if (allowed is not None and i not in allowed) or not self._shift_open(
+                    i, site_reach, barred, absent
+                ):
                     continue
+                fatigue, travel = self.costs(i, site_reach)
                 for line in range(len(self.shifts[i].demand)):
-                    c = self.candidate(person, i, line)
-                    if c is not None:
-                        out.append(c)
+                    if self._line_open(person, i, line):
+                        out.append(Candidate(i, line, site_reach, fatigue, travel))
         out.sort(key=lambda c: (self.start_min[c.shift], c.shift, c.line))
         return out
 
     def candidate(self, person: StaffMember, i: int, line: int) -> Candidate | None:
         """The candidate for ``person`` on line ``line`` of shift ``i``, or None when they cannot."""
-        shift = self.shifts[i]
-        site_reach = self._reach(person, shift.site)
-        if site_reach is None:
+        site_reach = self._reach(person, self.shifts[i].site)
+        if site_reach is None or not self._line_open(person, i, line):
             return None
-        q = self.standing(person, self.kind_of[i][line])
-        if not q.ok or (q.until is not None and shift.day > q.until):
-            return None
-        if person.absences and not self.absent(person).isdisjoint(self.touched[i]):
-            return None
-        if shift.label in self._barred(person):
-            return None
-        policy = self.problem.operation.policy
-        minutes = self.end_min[i] - self.start_min[i]
-        if not policy.is_soft("shift_length") and minutes > policy.max_shift_minutes:
-            return None
-        if not policy.is_soft("duty_length") and duty_minutes(minutes, site_reach) > policy.max_duty_minutes:
+        absent = self.absent(person) if person.absences else frozenset()
+        if not self._shift_open(i, site_reach, self._barred(person), absent):
             return None
         fatigue, travel = self.costs(i, site_reach)
         return Candidate(i, line, site_reach, fatigue, travel)
+
+    def _line_open(self, person: StaffMember, i: int, line: int) -> bool:
+        """Whether the person holds what line ``line`` of shift ``i`` asks, on the shift's day."""
+        q = self.standing(person, self.kind_of[i][line])
+        return q.ok and (q.until is None or self.shifts[i].day <= q.until)
+
+    def _shift_open(self, i: int, site_reach: Reach, barred: frozenset[str], absent: frozenset[date]) -> bool:
+        """Whether someone reaching shift ``i``'s site so, barred from those labels and absent on
+        those days, may work it: its label, its days, and its length and duty within the policy's."""
+        if self.shifts[i].label in barred or (absent and not absent.isdisjoint(self.touched[i])):
+            return False
+        policy = self.problem.operation.policy
+        minutes = self.end_min[i] - self.start_min[i]
+        if not policy.is_soft("shift_length") and minutes > policy.max_shift_minutes:
+            return False
+        return policy.is_soft("duty_length") or duty_minutes(minutes, site_reach) <= policy.max_duty_minutes
 
     def absent(self, person: StaffMember) -> frozenset[date]:
         """The days of the shifts' span on which the person is absent (checked per candidate)."""

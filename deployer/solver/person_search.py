@@ -28,6 +28,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from deployer.domain.problem import RosterProblem
+from deployer.domain.requests import StaffRequest
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import fairness_units
 from deployer.domain.validator import hard_breaches, validate_change
@@ -111,6 +112,9 @@ class PersonSearch:
                 self.under_cost[(i, j)] = 60 * problem.weights.shortfall(line)
                 self.over_cost[(i, j)] = None if line.over_cost is None else 60 * line.over_cost
         self.people = {p.service_number: p for p in problem.staff}
+        self.requests: dict[str, list[StaffRequest]] = defaultdict(list)
+        for request in problem.requests:
+            self.requests[request.service_number].append(request)
         self.pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
         self.mine: dict[str, set[Line]] = defaultdict(set)
         self.filled: dict[Line, int] = defaultdict(int)
@@ -357,7 +361,8 @@ class PersonSearch:
         person = self.people[number]
         cands = Candidates(self.problem, people=[person], base=self.cands)
         own = tuple(a for a in self.problem.published if a.service_number == number)
-        rm = RosterModel(replace(self.problem, published=own), cands, scope=(), rules=rules)
+        asked = tuple(self.requests.get(number, ()))  # others' requests cost the same either way
+        rm = RosterModel(replace(self.problem, published=own, requests=asked), cands, scope=(), rules=rules)
         objective = rm.model.proto.objective
         personal: dict[int, int] = defaultdict(int)
         for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
