@@ -59,10 +59,14 @@ WHOLE = 0.99
 MODEL_PRICINGS = 4
 """People the shortest path could not settle priced by their model in a round (those with the
 most to gain): a model's pricing takes about fifty walks' time."""
+STALL_ROUNDS = 5
+"""Rounds the programme's value may stay (within ``CLOSE``) before a round prices everyone."""
 PLENTY = 0.25
 """A round whose walks add columns for at least this share of the free people prices no one else
-by model: the programme moves on those alone (Curtois Instance 19, 17 s of generation: 68 rounds
-to a programme at 3,360 where four model pricings a round made it 14 rounds, 5,488)."""
+by model while the programme still falls (not ``settling``): it moves on those alone (Curtois
+Instance 19, 17 s of generation: 68 rounds to a programme at 3,360 where four model pricings a
+round made it 14 rounds, 5,488). Once it settles, the model's pricings close the bound (Instance
+9's walks went on adding columns at a programme stuck at its optimum, the bound far below)."""
 WALKS = 2
 """Most columns one person's shortest-path pricing adds in a round (its cheapest)."""
 FORBIDDEN_SURPLUS = 10
@@ -130,10 +134,11 @@ class ColumnGeneration:
         (perf_counter seconds) or ``stop``. With ``expected_rounds``, it gives up as soon as a round
         takes twice its share of the time left for that many (a year's pricing can take a
         minute a round). A round at smoothed prices that adds nothing is followed by one at the
-        duals, and one at the duals that adds nothing by one pricing by their model everyone the
-        shortest path could not settle."""
+        duals, and one at the duals that adds nothing, or a programme that stopped falling for
+        ``STALL_ROUNDS`` rounds, by one pricing by their model everyone the shortest path could
+        not settle."""
         best_bound, best_prices = float("-inf"), None
-        smooth, done, everyone = True, 0, False
+        smooth, done, everyone, last_full = True, 0, False, 0
         self.converged = False
         while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
             if any(not self.columns[number] for number in self.people):
@@ -163,7 +168,11 @@ class ColumnGeneration:
             ):
                 self.converged = True
                 return
-            everyone = not added and prices is duals
+            # A programme that stopped falling is priced in full, to see whether the bound
+            # closes on it (walks can go on adding columns at a degenerate optimum).
+            stalled = self.settling(STALL_ROUNDS, CLOSE) and done - last_full > STALL_ROUNDS
+            everyone = (not added and prices is duals) or stalled
+            last_full = done if everyone else last_full
             smooth = bool(added)
 
     def dive(self, deadline: float, stop: threading.Event | None = None) -> list[Assignment]:
@@ -271,7 +280,8 @@ class ColumnGeneration:
             return added, None, True
         gaps = sorted((gap, number) for number, gap in unsure.items() if gap < float("inf"))
         chosen = [n for n, gap in unsure.items() if gap == float("inf")]
-        most = 0 if added >= PLENTY * len(self._free()) else MODEL_PRICINGS
+        plenty = added >= PLENTY * len(self._free()) and not self.settling()
+        most = 0 if plenty else MODEL_PRICINGS
         chosen += [n for _, n in (gaps if everyone else gaps[len(gaps) - most :])]
         if not self._each(chosen, solve, deadline, stop):
             return added, None, True

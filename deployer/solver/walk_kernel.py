@@ -257,19 +257,19 @@ def _adjust(
 ) -> None:  # pragma: no cover - compiled
     """Move each rule's price toward keeping it: up while broken, down while there is room, by a
     step of its own that halves when the direction turns and grows while it holds, never beyond
-    ``cap``. A price stops at zero rather than change sign, and its step starts again from
-    ``typical`` (a rule with room at price zero would otherwise grow its step round after round
-    until the price it next needs is infinite); only a rule with a minimum goes negative."""
+    ``cap``. A price stops at zero rather than change sign; only a rule with a minimum goes
+    negative, so a maximum at price zero with room has nowhere to move and its step is left as it
+    is (it grew by a fifth a round there until the price it next needed was infinite)."""
     for i in range(len(prices)):
         sign = 1 if move[i] > 0 else (-1 if move[i] < 0 else 0)
-        if sign == 0:
+        if sign == 0 or (sign < 0 and prices[i] == 0.0 and low[i] == -INF):
             continue
         step = steps[i] if steps[i] > 0 else typical
         step = min(cap, step * (0.5 if sign == -signs[i] else 1.2))
         steps[i], signs[i] = step, sign
         moved = prices[i] + sign * step * min(1.0, abs(move[i]))
         if prices[i] * moved < 0 or (low[i] == -INF and moved < 0):
-            moved, steps[i], signs[i] = 0.0, 0.0, 0.0
+            moved = 0.0
         prices[i] = max(-cap, min(cap, moved))
 
 

@@ -14,7 +14,7 @@ from deployer.domain.problem import RosterProblem, SolveStatus
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
-from deployer.solver import engine
+from deployer.solver import columns, engine
 from deployer.solver.candidates import Candidates
 from deployer.solver.columns import ColumnGeneration
 from deployer.solver.engine import first_roster
@@ -106,6 +106,31 @@ def test_a_generation_settles_once_its_programme_hardly_falls(tmp_path: Path) ->
     assert not generation.settling()
     generation.values = [100.0, 90.0, 80.0, 79.5, 79.0, 78.5]
     assert generation.settling()
+
+
+def test_a_programme_that_stops_falling_is_priced_in_full(tmp_path: Path) -> None:
+    """Walks can go on adding columns at a degenerate optimum of the programme: once its value
+    has stayed for ``STALL_ROUNDS`` rounds, a round prices everyone the path left unsettled (the
+    bound can only close in such a round), and not every round after it."""
+    generation, _ = _generation(ward_instance(tmp_path, staff=4, days=7).problem)
+    full: list[bool] = []
+
+    def stuck_master() -> tuple[dict, dict]:
+        generation.value = 100.0
+        generation.values.append(100.0)
+        return {line: 0.0 for line in generation.lines}, dict.fromkeys(generation.people, 0.0)
+
+    def walks_add_one(prices, convexity, duals, deadline, stop, everyone):  # noqa: ANN001, ANN202
+        full.append(everyone)
+        return 1, -1e9, True
+
+    generation._master = stuck_master  # type: ignore[method-assign]
+    generation._price_all = walks_add_one  # type: ignore[method-assign]
+    generation.run(time.perf_counter() + 0.5)
+    stalled = columns.STALL_ROUNDS
+    assert len(full) > 2 * stalled, full
+    assert not any(full[: stalled + 1])  # at first the walks alone
+    assert any(full) and not all(full[stalled + 1 :])
 
 
 def test_a_second_dive_starts_afresh_and_keeps_every_rule(tmp_path: Path) -> None:
