@@ -129,9 +129,11 @@ class Candidates:
         """True when ``by_person`` holds every person's candidates on every shift."""
         allowed = None if shifts is None else set(shifts)
         # A complete base has everyone's candidates on every shift already.
-        known = base.by_person if base is not None and base.complete and allowed is None else {}
+        ready: dict[str, list[Candidate]] = {}
+        if base is not None and base.complete and allowed is None:
+            ready = base.by_person
         self.by_person: dict[str, list[Candidate]] = {
-            p.service_number: known.get(p.service_number) or self._for_person(p, allowed)
+            p.service_number: ready.get(p.service_number) or self._for_person(p, allowed)
             for p in (problem.staff if people is None else people)
         }
 
