@@ -435,17 +435,21 @@ def repair(
     """
     people = {p.service_number: p for p in problem.staff}
     short = [n for n in dict.fromkeys(b.service_number for b in unmended) if n in people]
+
+    def going() -> bool:
+        return time.perf_counter() < deadline and not (stop is not None and stop.is_set())
+
     if responder is not None:
         responder.load(roster)
         for number in short:
-            if time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+            if going():
                 responder.respond(number, deadline, mend=True)
         roster = responder.roster()
     else:
         alone = LargeNeighbourhoodSearch(problem, Candidates(problem, people=[]), roster, seed=seed)
         horizon = len(problem.operation.days)
         for number in short:
-            if time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+            if going():
                 hood = alone.around(people[number], 0, horizon)
                 alone.step(hood, min(ALONE_SECONDS, deadline - time.perf_counter()), stop)
         roster = alone.roster
@@ -466,7 +470,7 @@ def repair(
         relaxed, Candidates(relaxed, people=[]), roster, seed=seed, step_seconds=2.0
     )
     rounds = 0
-    while unmended and time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
+    while unmended and going():
         # Four weeks settle in about a second; every third round looks wider for stuck cases.
         width, limit = (56, 3.0) if rounds % 3 == 2 else (28, 1.0)
         for breach in unmended:
