@@ -441,9 +441,7 @@ def repair(
 
     if responder is not None:
         responder.load(roster)
-        for number in short:
-            if going():
-                responder.respond(number, deadline, mend=True)
+        responder.mend(short, deadline, stop)
         roster = responder.roster()
     else:
         alone = LargeNeighbourhoodSearch(problem, Candidates(problem, people=[]), roster, seed=seed)

@@ -135,6 +135,7 @@ class PersonSearch:
         self._lock = threading.Lock()
         self._busy: set[str] = set()
         self._queue: list[str] = []
+        self._failed = threading.Event()
 
     def roster(self) -> list[Assignment]:
         """The current roster."""
@@ -177,7 +178,6 @@ class PersonSearch:
         seconds without a saving (where the first roster is already each person's best, a sweep
         through hundreds of people would only cost time); ``on_improve`` is called after each
         saving. A response in progress ends within ``solve_seconds``."""
-        failures: list[BaseException] = []
         last_saving = time.perf_counter()
 
         def work() -> None:
@@ -186,22 +186,53 @@ class PersonSearch:
                 time.perf_counter() < min(deadline - 0.05, last_saving + patience)
                 and not (stop is not None and stop.is_set())
                 and len(self.settled) < len(self.people)
-                and not failures
+                and not self._failed.is_set()
             ):
                 number = self._next()
                 try:
                     if self.respond(number, deadline):
                         last_saving = time.perf_counter()
                         on_improve()
-                except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
-                    failures.append(error)
                 finally:
                     with self._lock:
                         self._busy.discard(number)
 
-        threads = [
-            threading.Thread(target=work, daemon=True) for _ in range(min(self.workers, len(self.people)))
-        ]
+        self._in_parallel(work, len(self.people))
+
+    def mend(self, numbers: Iterable[str], deadline: float, stop: threading.Event | None = None) -> None:
+        """Re-roster each of ``numbers`` (people whose roster breaks one of their rules, such as a
+        minimum of hours) by their best response, the workers at once, until ``deadline``
+        (perf_counter seconds) or ``stop``."""
+        queue = list(numbers)
+
+        def work() -> None:
+            while (
+                time.perf_counter() < deadline
+                and not (stop is not None and stop.is_set())
+                and not self._failed.is_set()
+            ):
+                with self._lock:
+                    if not queue:
+                        return
+                    number = queue.pop(0)
+                self.respond(number, deadline, mend=True)
+
+        self._in_parallel(work, len(queue))
+
+    def _in_parallel(self, work: Callable[[], None], jobs: int) -> None:
+        """``work`` on as many threads as there are workers (at most ``jobs``); an error in one
+        stops the others (they check ``_failed``) and is raised here."""
+        failures: list[BaseException] = []
+        self._failed.clear()
+
+        def guarded() -> None:
+            try:
+                work()
+            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+                failures.append(error)
+                self._failed.set()
+
+        threads = [threading.Thread(target=guarded, daemon=True) for _ in range(max(1, min(self.workers, jobs)))]
         for thread in threads:
             thread.start()
         for thread in threads:
