@@ -115,6 +115,7 @@ class RosterModel:
         self.offsets: dict[str, int] = dict.fromkeys(TERMS, 0)
         self.people: dict[str, _Person] = {}
         self.successions = self._succession_groups()
+        self.rules = rules
         self.parts: dict[str | int, list[tuple[int, int, int, int]]] = defaultdict(list)
         """What was built for one person (by service number) or one shift (by index) alone: ranges
         (first variable, end variable, first constraint, end constraint). Neighbourhood search
@@ -149,12 +150,14 @@ class RosterModel:
             entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
             sp.past.append(entry)
             sp.by_day[shifts[c.shift].day].append(entry)
-        if sp.entries:
+        if not sp.entries:
+            return
+        self.people[number] = sp
+        if self.rules:  # the rules count work days; pricing the person's shifts does not
             for day, entries in sp.by_day.items():
                 works = self.model.new_bool_var(f"works[{number},{day}]")
                 self.model.add(sum(e.var for e in entries) == works)
                 sp.works[day] = works
-            self.people[number] = sp
 
     @contextmanager
     def _part(self, owner: str | int) -> Iterator[None]:
