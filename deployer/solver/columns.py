@@ -61,6 +61,11 @@ MODEL_PRICINGS = 4
 most to gain): a model's pricing takes about fifty walks' time."""
 STALL_ROUNDS = 5
 """Rounds the programme's value may stay (within ``CLOSE``) before a round prices everyone."""
+STALLED_OUT = 20
+"""Rounds the programme's value may stay (within ``CLOSE``) before the generation gives up on
+closing its bound: Curtois Instance 9's programme sat at its optimum (405.7) from about the
+eightieth round while its bound, at degenerate duals, stayed below 160 for seventy more rounds
+(ten seconds a dive could use)."""
 PLENTY = 0.25
 """A round whose walks add columns for at least this share of the free people prices no one else
 by model while the programme still falls (not ``settling``): it moves on those alone (Curtois
@@ -167,6 +172,9 @@ class ColumnGeneration:
                 not added and prices is duals and not unsettled
             ):
                 self.converged = True
+                return
+            recent = self.values[-STALLED_OUT:]
+            if done >= STALLED_OUT and max(recent) - min(recent) <= CLOSE * abs(recent[-1]):
                 return
             # A programme that stopped falling is priced in full, to see whether the bound
             # closes on it (walks can go on adding columns at a degenerate optimum).
