@@ -28,7 +28,15 @@ from deployer.domain.rules import (
 )
 from deployer.domain.staff import StaffMember
 
-CACHES = ("_reach_cache", "_cost_cache", "_clashes", "_standing_cache", "_barred_cache", "_absent_cache")
+CACHES = (
+    "_reach_cache",
+    "_cost_cache",
+    "_open_cache",
+    "_clashes",
+    "_standing_cache",
+    "_barred_cache",
+    "_absent_cache",
+)
 """What a ``Candidates`` made with ``base`` shares with it."""
 
 
@@ -68,6 +76,7 @@ class Candidates:
     _by_site: dict[str, list[int]]
     _reach_cache: dict[tuple[str, bool, str], Reach | None]
     _cost_cache: dict[tuple[int, Reach], tuple[int, int]]
+    _open_cache: dict[tuple[str, Reach], list[tuple[int, int, int]]]
     _clashes: dict[tuple[int, int, Reach, Reach], bool]
     _standing_cache: dict[tuple[str, int], _Qualified]
     _barred_cache: dict[str, frozenset[str]]
@@ -120,6 +129,7 @@ class Candidates:
             self._index_days()
             self._reach_cache = {}
             self._cost_cache = {}
+            self._open_cache = {}
             self._clashes = {}
             self._standing_cache = {}
             self._barred_cache = {}
@@ -196,21 +206,23 @@ class Candidates:
         out: list[Candidate] = []
         barred = self._barred(person)
         absent = self.absent(person) if person.absences else frozenset()
-        for site, indices in self._by_site.items():
+        for site in self._by_site:
             site_reach = self._reach(person, site)
             if site_reach is None:
                 continue
-            for i in indices:
-                if (allowed is not None and i not in allowed) or not self._shift_open(
-                    i, site_reach, barred, absent
-                ):
+            for i, fatigue, travel in self._open_at(site, site_reach):
+                if (allowed is not None and i not in allowed) or not self._free_for(i, barred, absent):
                     continue
-                fatigue, travel = self.costs(i, site_reach)
                 for line in range(len(self.shifts[i].demand)):
                     if self._line_open(person, i, line):
                         out.append(Candidate(i, line, site_reach, fatigue, travel))
         out.sort(key=lambda c: (self.start_min[c.shift], c.shift, c.line))
         return out
+
+    def of_person(self, person: StaffMember) -> list[Candidate]:
+        """Every candidate of ``person`` on every shift (looked up now when not held)."""
+        held = self.by_person.get(person.service_number)
+        return held if held is not None and self.complete else self._for_person(person, None)
 
     def candidate(self, person: StaffMember, i: int, line: int) -> Candidate | None:
         """The candidate for ``person`` on line ``line`` of shift ``i``, or None when they cannot."""
@@ -231,8 +243,27 @@ class Candidates:
     def _shift_open(self, i: int, site_reach: Reach, barred: frozenset[str], absent: frozenset[date]) -> bool:
         """Whether someone reaching shift ``i``'s site so, barred from those labels and absent on
         those days, may work it: its label, its days, and its length and duty within the policy's."""
-        if self.shifts[i].label in barred or (absent and not absent.isdisjoint(self.touched[i])):
-            return False
+        return self._free_for(i, barred, absent) and self._fits(i, site_reach)
+
+    def _free_for(self, i: int, barred: frozenset[str], absent: frozenset[date]) -> bool:
+        """Whether someone barred from those labels and absent on those days may work shift ``i``."""
+        return self.shifts[i].label not in barred and not (absent and not absent.isdisjoint(self.touched[i]))
+
+    def _open_at(self, site: str, site_reach: Reach) -> list[tuple[int, int, int]]:
+        """The shifts at ``site`` whose length and duty someone reaching it so may work, with their
+        fatigue and travel points (cached: people share reaches; a year of 32 shift types is
+        eleven thousand shifts a person)."""
+        key = (site, site_reach)
+        found = self._open_cache.get(key)
+        if found is None:
+            found = [
+                (i, *self.costs(i, site_reach)) for i in self._by_site[site] if self._fits(i, site_reach)
+            ]
+            self._open_cache[key] = found
+        return found
+
+    def _fits(self, i: int, site_reach: Reach) -> bool:
+        """Whether shift ``i``, reached so, keeps the policy's shift length and duty length."""
         policy = self.problem.operation.policy
         minutes = self.end_min[i] - self.start_min[i]
         if not policy.is_soft("shift_length") and minutes > policy.max_shift_minutes:

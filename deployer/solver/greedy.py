@@ -31,6 +31,8 @@ class PersonState:
         self.person = person
         self.cands = cands
         self.policy = cands.problem.operation.policy
+        self.forbidden = frozenset(self.policy.forbidden_successions)
+        """Shift labels that may not follow each other (a set: 32 shift types have hundreds)."""
         self.taken: dict[int, Candidate] = {}
         self.minutes: dict[int, int] = defaultdict(int)
         self.total = 0
@@ -175,7 +177,7 @@ class PersonState:
         return True
 
     def _successions(self, c: Candidate, d: int) -> bool:
-        forbidden = self.policy.forbidden_successions
+        forbidden = self.forbidden
         if not forbidden:
             return True
         shifts = self.cands.shifts

@@ -232,7 +232,8 @@ class PersonSearch:
                 failures.append(error)
                 self._failed.set()
 
-        threads = [threading.Thread(target=guarded, daemon=True) for _ in range(max(1, min(self.workers, jobs)))]
+        count = max(1, min(self.workers, jobs))
+        threads = [threading.Thread(target=guarded, daemon=True) for _ in range(count)]
         for thread in threads:
             thread.start()
         for thread in threads:
