@@ -407,11 +407,15 @@ class PersonSearch:
         and the variables of lines without a surplus price that others fill already (closed)."""
         coeffs = dict(pm.personal)
         closed = set()
+        count, under_cost, over_cost = self.count, self.under_cost, self.over_cost
         for var, line in pm.x:
-            filled = others[line]
-            coeffs[var] = coeffs.get(var, 0) + self.line_cost(line, filled + 1) - self.line_cost(line, filled)
-            if self.over_cost[line] is None and filled >= self.count[line]:
+            # line_cost(filled + 1) - line_cost(filled), written out: a year is thousands of lines.
+            if others[line] < count[line]:
+                coeffs[var] = coeffs.get(var, 0) - under_cost[line]
+            elif (over := over_cost[line]) is None:
                 closed.add(var)
+            else:
+                coeffs[var] = coeffs.get(var, 0) + over
         return coeffs, closed
 
     def path_of(self, number: str, pm: PersonModel) -> RunPath | None:
