@@ -4,6 +4,7 @@ pins, and the engine reports its bound."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -108,29 +109,54 @@ def test_a_generation_settles_once_its_programme_hardly_falls(tmp_path: Path) ->
     assert generation.settling()
 
 
-def test_a_programme_that_stops_falling_is_priced_in_full(tmp_path: Path) -> None:
-    """Walks can go on adding columns at a degenerate optimum of the programme: once its value
-    has stayed for ``STALL_ROUNDS`` rounds, a round prices everyone the path left unsettled (the
-    bound can only close in such a round), and not every round after it."""
-    generation, _ = _generation(ward_instance(tmp_path, staff=4, days=7).problem)
+def _scripted(generation: ColumnGeneration, value: Callable[[int], float]) -> list[bool]:
+    """Stand in for the programme (its value after ``k`` solves is ``value(k)``, all prices zero)
+    and for the pricing (walks add a column every round, no bound); the returned list tells, round
+    by round, whether a round priced everyone."""
     full: list[bool] = []
 
-    def stuck_master() -> tuple[dict, dict]:
-        generation.value = 100.0
-        generation.values.append(100.0)
+    def master() -> tuple[dict, dict]:
+        generation.value = value(len(generation.values))
+        generation.values.append(generation.value)
         return {line: 0.0 for line in generation.lines}, dict.fromkeys(generation.people, 0.0)
 
     def walks_add_one(prices, convexity, duals, deadline, stop, everyone):  # noqa: ANN001, ANN202
         full.append(everyone)
         return 1, -1e9, True
 
-    generation._master = stuck_master  # type: ignore[method-assign]
+    generation._master = master  # type: ignore[method-assign]
     generation._price_all = walks_add_one  # type: ignore[method-assign]
+    return full
+
+
+def test_a_programme_that_stops_falling_is_priced_in_full(tmp_path: Path) -> None:
+    """Walks can go on adding columns at a degenerate optimum of the programme: once its value
+    has stayed for ``STALL_ROUNDS`` rounds, a round prices everyone the path left unsettled (the
+    bound can only close in such a round), and not every round after it."""
+    generation, _ = _generation(ward_instance(tmp_path, staff=4, days=7).problem)
+    full = _scripted(generation, lambda k: 100.0)
     generation.run(time.perf_counter() + 0.5)
     stalled = columns.STALL_ROUNDS
     assert len(full) > 2 * stalled, full
     assert not any(full[: stalled + 1])  # at first the walks alone
     assert any(full) and not all(full[stalled + 1 :])
+
+
+def test_a_programme_that_stays_put_ends_the_generation_for_its_dive(tmp_path: Path) -> None:
+    """A value that stays ``STALLED_OUT`` rounds ends the generation (unconverged, settling, long
+    before its deadline); one still falling goes on to the deadline."""
+    generation, _ = _generation(ward_instance(tmp_path, staff=4, days=7).problem)
+    full = _scripted(generation, lambda k: 100.0)
+    started = time.perf_counter()
+    generation.run(started + 30)
+    assert len(full) == columns.STALLED_OUT
+    assert time.perf_counter() - started < 10
+    assert not generation.converged and generation.settling()
+
+    falling, _ = _generation(ward_instance(tmp_path, staff=4, days=7).problem)
+    rounds = _scripted(falling, lambda k: 1000.0 - k)
+    falling.run(time.perf_counter() + 0.5)
+    assert len(rounds) > columns.STALLED_OUT
 
 
 def test_a_second_dive_starts_afresh_and_keeps_every_rule(tmp_path: Path) -> None:
