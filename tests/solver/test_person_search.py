@@ -120,3 +120,24 @@ def test_a_proven_shortest_path_response_costs_what_the_model_proves_best(tmp_pa
             proven += 1
             assert walks.best.cost == pytest.approx(solver.objective_value)
     assert proven >= 1
+
+
+@pytest.mark.parametrize("entry", ["run", "mend"])
+def test_an_error_in_one_worker_stops_the_others_and_reaches_the_caller(tmp_path: Path, entry: str) -> None:
+    p = ward_instance(tmp_path, staff=6, days=7).problem
+    start, _ = first_roster(p, Candidates(p), [], time.perf_counter() + 10)
+    search = PersonSearch(p, Candidates(p), start, workers=2)
+    calls: list[str] = []
+
+    def broken(number: str, deadline: float = float("inf"), mend: bool = False) -> bool:
+        calls.append(number)
+        raise RuntimeError("response failed")
+
+    search.respond = broken  # type: ignore[method-assign]
+    started = time.perf_counter()
+    with pytest.raises(RuntimeError, match="response failed"):
+        if entry == "run":
+            search.run(started + 20, None, lambda: None)
+        else:
+            search.mend(list(search.people), started + 20)
+    assert time.perf_counter() - started < 5 and len(calls) <= 2
