@@ -173,9 +173,8 @@ class ColumnGeneration:
             ):
                 self.converged = True
                 return
-            recent = self.values[-STALLED_OUT:]
-            if done >= STALLED_OUT and max(recent) - min(recent) <= CLOSE * abs(recent[-1]):
-                return
+            if done >= STALLED_OUT and self.settling(STALLED_OUT - 1, CLOSE):
+                return  # (only this call's values: they never rise while columns are added)
             # A programme that stopped falling is priced in full, to see whether the bound
             # closes on it (walks can go on adding columns at a degenerate optimum).
             stalled = self.settling(STALL_ROUNDS, CLOSE) and done - last_full > STALL_ROUNDS
