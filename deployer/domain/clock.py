@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""A fixed moment to count real minutes from."""
+
 
 def minutes_between(start: datetime, end: datetime) -> int:
     """Real elapsed minutes from ``start`` to ``end`` (negative when ``end`` is earlier)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from deployer.domain.clock import minutes_between
+from deployer.domain.clock import EPOCH, minutes_between
 from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
@@ -27,7 +27,8 @@ from deployer.domain.rules import (
     personal,
     qualification_gaps,
     reach,
-    rest_minutes,
+    rest_between,
+    shift_days,
     travel_days,
     weekend_of,
 )
@@ -73,9 +74,97 @@ class _Worked:
     in_horizon: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ShiftFacts:
+    """What the checks ask of a shift again and again."""
+
+    night: bool
+    by_day: dict[date, int]
+    """Minutes on each local day it touches (nights count on both sides of midnight)."""
+    days: frozenset[date]
+    start: int
+    """Start and end as real minutes since the epoch (comparable across time zones and DST)."""
+    end: int
+
+
+class ProblemIndex:
+    """What every check of one problem looks up: shifts and people by key, each shift's facts
+    and the rest between two shifts, each computed once. Build one and pass it to
+    :func:`validate_change` where one problem is checked many times (a solver checks thousands
+    of personal rosters: a year of shifts indexed anew each time cost more than the checks)."""
+
+    def __init__(self, problem: RosterProblem) -> None:
+        self.problem = problem
+        self.shifts = {s.key: s for s in problem.operation.shifts}
+        self.history_shifts = {s.key: s for s in problem.history_shifts}
+        self.people = {p.service_number: p for p in problem.staff}
+        self._facts: dict[tuple[str, datetime], ShiftFacts] = {}
+        self._absent: dict[str, frozenset[date]] = {}
+        self._reaches: dict[tuple[str, bool, str], Reach | None] = {}
+        self._windows: dict[int, list[date]] = {}
+
+    def facts(self, shift: Shift) -> ShiftFacts:
+        """The shift's facts, by key and start (history may reuse a key of the horizon)."""
+        key = (shift.key, shift.start)
+        if key not in self._facts:
+            policy = self.problem.operation.policy
+            self._facts[key] = ShiftFacts(
+                policy.is_night(shift.start, shift.end),
+                minutes_by_day(shift),
+                frozenset(shift_days(shift)),
+                minutes_between(EPOCH, shift.start),
+                minutes_between(EPOCH, shift.end),
+            )
+        return self._facts[key]
+
+    def reach(self, person: StaffMember, shift: Shift) -> Reach | None:
+        """:func:`reach` of the shift's site (None for an unknown site), by what it depends on."""
+        key = (person.home_station, person.limits.can_deploy_away, shift.site)
+        if key not in self._reaches:
+            problem = self.problem
+            site = problem.travel.locations.get(shift.site)
+            self._reaches[key] = (
+                reach(person, site, problem.travel, problem.operation.policy) if site else None
+            )
+        return self._reaches[key]
+
+    def rest(self, earlier: Shift, earlier_reach: Reach, later: Shift, later_reach: Reach) -> int:
+        """:func:`rest_minutes` between the two shifts so reached, on the facts' minutes."""
+        moving = 0
+        if earlier_reach.base != later_reach.base:
+            moving = self.problem.travel.leg(earlier_reach.base, later_reach.base).minutes
+        return rest_between(
+            self.facts(earlier).end, earlier_reach, self.facts(later).start, later_reach, moving
+        )
+
+    def may_be_absent(self, person: StaffMember, shift: Shift) -> bool:
+        """Whether the shift touches a day of one of the person's absences (then
+        :func:`blocking_absence` says which)."""
+        if not person.absences:
+            return False
+        if person.service_number not in self._absent:
+            op = self.problem.operation
+            first, last = op.first_day - timedelta(days=1), op.last_day + timedelta(days=2)
+            spans = [(max(a.first_day, first), min(a.last_day, last)) for a in person.absences]
+            self._absent[person.service_number] = frozenset(
+                start + timedelta(days=k) for start, end in spans for k in range((end - start).days + 1)
+            )
+        return not self._absent[person.service_number].isdisjoint(self.facts(shift).days)
+
+    def window_days(self, window: int) -> list[date]:
+        """Every day of every ``window``-day window touching the horizon, in order."""
+        if window not in self._windows:
+            op = self.problem.operation
+            first = op.first_day - timedelta(days=window - 1)
+            self._windows[window] = [
+                first + timedelta(days=k) for k in range((op.last_day - first).days + window)
+            ]
+        return self._windows[window]
+
+
 def validate(problem: RosterProblem, assignments: Iterable[Assignment]) -> list[Breach]:
     """Every breach of ``assignments`` against ``problem``'s rules, people in service-number order."""
-    return _Validator(problem).run(list(assignments))
+    return _Validator(ProblemIndex(problem)).run(list(assignments))
 
 
 def validate_change(
@@ -84,13 +173,15 @@ def validate_change(
     before: Iterable[Breach],
     people: set[str],
     shifts: set[str],
+    index: ProblemIndex | None = None,
 ) -> list[Breach]:
     """The breaches after an edit that touched ``people`` and ``shifts``, checking only those again.
 
     A person's rules depend on that person's assignments alone and a shift's cover on the people
     on it, so the other breaches of ``before`` (the breaches before the edit) still stand. The
     result holds the same breaches as :func:`validate` on the edited roster, in milliseconds
-    instead of seconds on a Games-sized roster: what a hand edit needs.
+    instead of seconds on a Games-sized roster: what a hand edit needs. ``index`` (of
+    ``problem``) saves indexing the problem again on every call.
     """
 
     def in_scope(b: Breach) -> bool:
@@ -99,7 +190,9 @@ def validate_change(
         return not shifts.isdisjoint(b.shift_keys)
 
     touched = [a for a in assignments if a.service_number in people or a.shift_key in shifts]
-    fresh = _Validator(problem, people, shifts).run(touched)
+    if index is None or index.problem is not problem:
+        index = ProblemIndex(problem)
+    fresh = _Validator(index, people, shifts).run(touched)
     return [b for b in before if not in_scope(b)] + [b for b in fresh if in_scope(b)]
 
 
@@ -110,9 +203,11 @@ def hard_breaches(breaches: Iterable[Breach]) -> list[Breach]:
 
 class _Validator:
     def __init__(
-        self, problem: RosterProblem, people: set[str] | None = None, shifts: set[str] | None = None
+        self, index: ProblemIndex, people: set[str] | None = None, shifts: set[str] | None = None
     ) -> None:
+        problem = index.problem
         self.p = problem
+        self.index = index
         self.people = people
         """Only these people's limits are checked when set (see :func:`validate_change`)."""
         self.cover_only = shifts
@@ -120,25 +215,17 @@ class _Validator:
         self.op = problem.operation
         self.policy = problem.operation.policy
         self.locations = problem.travel.locations
-        self.shifts = {s.key: s for s in self.op.shifts}
-        self.history_shifts = {s.key: s for s in problem.history_shifts}
+        self.shifts = index.shifts
+        self.history_shifts = index.history_shifts
         self.breaches: list[Breach] = []
         self.known_from = min([self.op.first_day, *(s.day for s in problem.history_shifts)])
         """The first day whose work is known: travel days before it belong to an earlier roster."""
-        self._facts: dict[tuple[str, datetime], tuple[bool, dict[date, int]]] = {}
-
-    def _shift_facts(self, shift: Shift) -> tuple[bool, dict[date, int]]:
-        """Night or not, and minutes by day, computed once per shift (many people work each)."""
-        key = (shift.key, shift.start)  # history may reuse a key of the horizon
-        if key not in self._facts:
-            self._facts[key] = (self.policy.is_night(shift.start, shift.end), minutes_by_day(shift))
-        return self._facts[key]
 
     def _night(self, shift: Shift) -> bool:
-        return self._shift_facts(shift)[0]
+        return self.index.facts(shift).night
 
     def _by_day(self, shift: Shift) -> dict[date, int]:
-        return self._shift_facts(shift)[1]
+        return self.index.facts(shift).by_day
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -175,7 +262,7 @@ class _Validator:
     def run(self, assignments: list[Assignment]) -> list[Breach]:
         timelines: dict[str, list[_Worked]] = defaultdict(list)
         counts: dict[tuple[str, int], int] = defaultdict(int)
-        people = {p.service_number: p for p in self.p.staff}
+        people = self.index.people
         for a in self.p.history:
             shift = self.history_shifts.get(a.shift_key)
             person = people.get(a.service_number)
@@ -200,8 +287,7 @@ class _Validator:
         return self.breaches
 
     def _reach(self, person: StaffMember, shift: Shift) -> Reach | None:
-        site = self.locations.get(shift.site)
-        return reach(person, site, self.p.travel, self.policy) if site else None
+        return self.index.reach(person, shift)
 
     def _check_assignment(self, a: Assignment, people: dict[str, StaffMember]) -> _Worked | None:
         shift = self.shifts.get(a.shift_key)
@@ -231,7 +317,7 @@ class _Validator:
                 shift.day,
                 len(gaps),
             )
-        absence = blocking_absence(person, shift)
+        absence = blocking_absence(person, shift) if self.index.may_be_absent(person, shift) else None
         if absence is not None:
             self._add(
                 "availability",
@@ -255,9 +341,11 @@ class _Validator:
         return _Worked(shift, a.line, shift_reach, True)
 
     def _check_coverage(self, counts: dict[tuple[str, int], int]) -> None:
-        for shift in self.op.shifts:
-            if self.cover_only is not None and shift.key not in self.cover_only:
-                continue
+        only = self.cover_only
+        shifts = (
+            self.op.shifts if only is None else [s for s in self.op.shifts if s.key in only] if only else []
+        )
+        for shift in shifts:
             for i, line in enumerate(shift.demand):
                 have = counts.get((shift.key, i), 0)
                 if have < line.count:
@@ -306,7 +394,7 @@ class _Validator:
                     [a, b],
                     a.day,
                 )
-            if minutes_between(a.end, b.start) < 0:
+            if self.index.facts(b).start < self.index.facts(a).end:
                 self._add(
                     "double_booking",
                     f"{self._who(person)} is on {self._at(a)} and {self._at(b)} at the same time",
@@ -317,7 +405,7 @@ class _Validator:
                 continue
             if earlier.reach is None or later.reach is None:
                 continue
-            rest = rest_minutes(a, earlier.reach, b, later.reach, self.p.travel)
+            rest = self.index.rest(a, earlier.reach, b, later.reach)
             needed = self.policy.rest_required_after(a.minutes)
             if rest < needed:
                 self._add(
@@ -427,16 +515,17 @@ class _Validator:
             ("hours_per_7_days", 7, limit_7),
             ("hours_per_14_days", 14, self.policy.max_minutes_per_14_days),
         ):
+            if sum(per_day.values()) <= limit:
+                continue  # no window can hold more than everything
             worst: tuple[int, date] | None = None
-            first = self.op.first_day - timedelta(days=window - 1)
-            starts = (self.op.last_day - first).days + 1
-            values = [per_day.get(first + timedelta(days=k), 0) for k in range(starts + window - 1)]
+            days = self.index.window_days(window)
+            values = [per_day.get(day, 0) for day in days]
             total = sum(values[:window])
-            for k in range(starts):  # sliding sums over every window touching the horizon
+            for k in range(len(days) - window + 1):  # sliding sums over every window touching the horizon
                 if k:
                     total += values[k + window - 1] - values[k - 1]
                 if total > limit and (worst is None or total > worst[0]):
-                    worst = (total, first + timedelta(days=k))
+                    worst = (total, days[k])
                 elif total <= limit and worst is not None:
                     self._report_hours(person, rule, window, limit, *worst)
                     worst = None

@@ -31,7 +31,7 @@ from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import StaffRequest
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import fairness_units
-from deployer.domain.validator import hard_breaches, validate_change
+from deployer.domain.validator import ProblemIndex, hard_breaches, validate_change
 from deployer.solver.candidates import Candidates
 from deployer.solver.model import RosterModel
 from deployer.solver.run_path import RunPath
@@ -99,6 +99,8 @@ class PersonSearch:
         solve_seconds: float = 1.0,
     ) -> None:
         self.problem = problem
+        self.index = ProblemIndex(problem)
+        """What checking a personal roster looks up, indexed once."""
         self.cands = cands
         self.rng = random.Random(seed)
         self.workers = max(1, workers)
@@ -349,7 +351,7 @@ class PersonSearch:
         that does not is not asked again: a rule it does not model binds, so the model answers."""
         shifts = self.cands.shifts
         roster = [Assignment(shifts[i].key, number, j) for i, j in lines]
-        if hard_breaches(validate_change(self.problem, roster, [], {number}, set())):
+        if hard_breaches(validate_change(self.problem, roster, [], {number}, set(), self.index)):
             self.paths[number] = None
             return False
         return True

@@ -10,13 +10,19 @@ from hypothesis import strategies as st
 
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
-from deployer.domain.validator import validate, validate_change
+from deployer.domain.validator import ProblemIndex, validate, validate_change
 from deployer.services import demo
 
 
 @cache
 def _problem() -> RosterProblem:
     return demo.build(demo.DemoSize(staff=40, days=6, cities=2, sites=3, seed=4)).problem()
+
+
+@cache
+def _index() -> ProblemIndex:
+    """One index for every example, as a solver keeps one: what it caches must not leak between rosters."""
+    return ProblemIndex(_problem())
 
 
 def _pick(draw: st.DrawFn, problem: RosterProblem) -> Assignment:
@@ -52,6 +58,8 @@ def test_checking_the_edit_equals_checking_everything(case) -> None:  # type: ig
     shifts = {a.shift_key for a in changed}
     quick = validate_change(problem, after, validate(problem, before), people, shifts)
     assert Counter(quick) == Counter(validate(problem, after))
+    indexed = validate_change(problem, after, validate(problem, before), people, shifts, _index())
+    assert Counter(indexed) == Counter(quick)
 
 
 def test_an_edit_breaking_a_rule_shows_up_and_undoing_it_clears_it() -> None:

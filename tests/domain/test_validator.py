@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from deployer.domain.operations import DemandLine, ShiftTemplate
 from deployer.domain.roster import Assignment
@@ -69,6 +69,15 @@ def test_night_shift_into_a_leave_day_is_a_breach() -> None:
     shifts = [shift("GEE-KP", 0, NIGHT)]
     on_leave = person("1", absences=(Absence(date(2027, 3, 9), date(2027, 3, 9)),))
     assert rules(hard_breaches(validate(problem(shifts, [on_leave]), on(shifts, "1", 0)))) == {"availability"}
+
+
+def test_leave_from_long_before_the_roster_is_a_breach_on_its_last_day_only() -> None:
+    shifts = daily("GEE-KP", 3)
+    long_leave = Absence(shifts[0].day - timedelta(days=400), shifts[1].day)
+    breaches = hard_breaches(
+        validate(problem(shifts, [person("1", absences=(long_leave,))]), on(shifts, "1", 1, 2))
+    )
+    assert [(b.rule, b.day) for b in breaches] == [("availability", shifts[1].day)]
 
 
 def test_site_out_of_reach_for_someone_who_cannot_deploy() -> None:
