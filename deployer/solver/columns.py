@@ -332,20 +332,26 @@ class ColumnGeneration:
         path = search.path_of(number, pm)
         if path is None:
             return [], float("-inf"), False
-        walks = path.best(
-            {var: pm.personal.get(var, 0) - prices[line] for var, line in pm.x}, convexity, WALKS
-        )
+        costs = {var: pm.personal.get(var, 0) - prices[line] for var, line in pm.x}
         line_of = dict(pm.x)
-        found = []
-        for walk in sorted(walks.kept, key=lambda walk: walk.cost)[:WALKS]:
-            if walk.cost >= convexity - 1e-6:
+        bound = float("-inf")
+        for counting in (False, True):
+            walks = path.best(costs, convexity, WALKS, counting)
+            bound = max(bound, walks.bound)
+            found: list[Column] = []
+            for walk in sorted(walks.kept, key=lambda walk: walk.cost)[:WALKS]:
+                if walk.cost >= convexity - 1e-6:
+                    break
+                lines = {line_of[var] for var in walk.chosen}
+                if not search.keeps_rules(number, lines):
+                    return found, bound, False  # a rule the path does not model binds: the model prices
+                found.append(Column(frozenset(lines), search.own_cost(pm, lines, priced=True)))
+            proven = walks.best is not None and walks.best.proven
+            if found or proven or bound >= convexity - 1e-6:
+                return found, bound, True
+            if path.counting is None:
                 break
-            lines = {line_of[var] for var in walk.chosen}
-            if not search.keeps_rules(number, lines):
-                break  # a rule the path does not model binds: the model prices from now on
-            found.append(Column(frozenset(lines), search.own_cost(pm, lines, priced=True)))
-        proven = walks.best is not None and walks.best.proven
-        return found, walks.bound, bool(found) or proven or walks.bound >= convexity - 1e-6
+        return [], bound, False
 
     def _solved(
         self, number: str, prices: dict[Line, float], deadline: float, low: float

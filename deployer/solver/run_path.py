@@ -17,6 +17,7 @@ and falls back on the CP-SAT model when it breaks one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -26,7 +27,7 @@ import numpy as np
 from deployer.domain.operations import Shift
 from deployer.domain.policy import FatiguePolicy
 from deployer.domain.rules import personal
-from deployer.domain.staff import StaffMember
+from deployer.domain.staff import EmploymentLimits, StaffMember
 from deployer.solver.walk_kernel import priced_walks
 
 INF = float("inf")
@@ -37,6 +38,11 @@ EXACT_ROUNDS = 10
 each priced one met exactly, is the best response); later rounds break near-ties at random."""
 JITTER = 0.4
 """Most the tie-breaking of the exact rounds adds to a walk's price (spread over its days)."""
+RESOURCE_CELLS = 30_000_000
+"""Most states times transitions (days x 2 x kinds^2 x longest run x resource levels) for which
+the total minutes are counted exactly in the walk: tens of milliseconds a walk, compiled."""
+COUNTING_ROUNDS = 10
+"""Most price adjustments of a counting walk (each tens of times a priced walk's time)."""
 NOISE = 0.02
 """The random share of a typical price added to each day's prices after ``EXACT_ROUNDS``."""
 
@@ -60,6 +66,59 @@ class Walks:
     """Every walk met that keeps the counted rules."""
     bound: float
     """No walk keeping the modelled rules costs less at the prices given (inf: there is none)."""
+
+
+@dataclass
+class _Counted:
+    """The counted rules as one kind of walk sees them: those priced (rows of what a shift of
+    each kind counts, bands, and their Lagrangian prices, kept from one response to the next)
+    and those kept in the walk's state (see ``walk_kernel.cheapest_walk``)."""
+
+    per_kind: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    weekend_rule: int
+    """The priced row of the weekends rule (-1: none), counted from the days worked."""
+    prices: np.ndarray
+    """Each priced rule's price per unit over its maximum, or (negative) under its minimum."""
+    steps: np.ndarray
+    """Each rule's current step (see ``_adjust``; 0: none yet)."""
+    signs: np.ndarray
+    """The direction of each rule's last move: a turn halves its step."""
+    units: np.ndarray
+    cap: int
+    least: int
+    saturate: bool
+    weekends: int
+
+    @classmethod
+    def of(
+        cls,
+        rows: list[np.ndarray],
+        bands: list[tuple[float, float]],
+        kinds: int,
+        weekend_rule: int,
+        units: np.ndarray | None = None,
+        cap: int = 0,
+        least: int = 0,
+        saturate: bool = False,
+        weekends: int = -1,
+    ) -> _Counted:
+        """Rules ``rows`` priced within ``bands``; by default nothing counted in the state."""
+        return cls(
+            np.array(rows).reshape(len(rows), kinds),
+            np.array([low for low, _ in bands]),
+            np.array([high for _, high in bands]),
+            weekend_rule,
+            np.zeros(len(rows)),
+            np.zeros(len(rows)),
+            np.zeros(len(rows)),
+            np.zeros(kinds, dtype=np.int64) if units is None else units,
+            cap,
+            least,
+            saturate,
+            weekends,
+        )
 
 
 class RunPath:
@@ -103,34 +162,61 @@ class RunPath:
         if limits.max_shifts is not None:
             rows.append(np.ones(len(kinds)))
             bands.append((-INF, limits.max_shifts))
+        self.counting = self._counting(minutes, limits, personal(policy, person, "max_weekends"), rows, bands)
+        """The rules again with the total minutes and the weekends counted in the walk's state
+        (None: too many states): slower walks, but no duality gap on those two."""
         if limits.max_total_minutes is not None or limits.min_total_minutes:
             rows.append(minutes / unit)
             high = INF if limits.max_total_minutes is None else limits.max_total_minutes / unit
             bands.append(((limits.min_total_minutes or 0) / unit, high))
         max_weekends = personal(policy, person, "max_weekends")
-        self.weekend_rule = len(rows) if max_weekends is not None else -1
-        """The row of the weekends rule (-1: none), counted from the days worked, not by kind."""
+        weekend_rule = len(rows) if max_weekends is not None else -1
         if max_weekends is not None:
-            rows.append(np.zeros(len(kinds)))
+            rows.append(np.zeros(len(kinds)))  # counted from the days worked, not by kind
             bands.append((-INF, max_weekends))
-        self.per_kind = np.array(rows).reshape(len(rows), len(kinds))
-        self.low = np.array([low for low, _ in bands])
-        self.high = np.array([high for _, high in bands])
+        self.priced = _Counted.of(rows, bands, len(kinds), weekend_rule)
+        """Every counted rule priced: quick walks."""
         self.rng = np.random.default_rng(len(days) + len(options))
-        self.prices = np.zeros(len(rows))
-        """Each counted rule's price per unit over its maximum, or (negative) under its minimum;
-        kept from one response to the next."""
-        self.steps = np.zeros(len(rows))
-        """Each rule's current step (see ``_adjust``; 0: none yet)."""
-        self.signs = np.zeros(len(rows))
-        """The direction of each rule's last move: a turn halves its step."""
 
-    def best(self, prices: Mapping[int, float], below: float = INF, enough: int = ROUNDS) -> Walks:
+    def _counting(
+        self,
+        minutes: np.ndarray,
+        limits: EmploymentLimits,
+        max_weekends: int | None,
+        rows: list[np.ndarray],
+        bands: list[tuple[float, float]],
+    ) -> _Counted | None:
+        """The rules ``rows`` and ``bands`` priced, the total minutes (in units of the kinds'
+        greatest common divisor) and the weekends counted in the state, when those states fit
+        ``RESOURCE_CELLS`` and there is something to count."""
+        low, high = limits.min_total_minutes or 0, limits.max_total_minutes
+        counted = high is not None or low > 0
+        if not counted and max_weekends is None:
+            return None
+        step = math.gcd(*(int(m) for m in minutes)) if len(minutes) else 0
+        if counted and step <= 0:
+            return None
+        least = -(-low // step) if counted else 0
+        cap = (least if high is None else high // step) if counted else 0
+        width = 1 if max_weekends is None else max_weekends + 1
+        if cap < 0 or self.days * 2 * len(minutes) ** 2 * self.max_run * (cap + 1) * width > RESOURCE_CELLS:
+            return None
+        units = (minutes // step).astype(np.int64) if counted else np.zeros(len(minutes), dtype=np.int64)
+        weekends = -1 if max_weekends is None else max_weekends
+        return _Counted.of(
+            list(rows), list(bands), len(minutes), -1, units, cap, least, counted and high is None, weekends
+        )
+
+    def best(
+        self, prices: Mapping[int, float], below: float = INF, enough: int = ROUNDS, counting: bool = False
+    ) -> Walks:
         """The walks keeping every modelled rule at ``prices`` (variable -> cost; variables not
         in it are closed): the cheapest found keeping the counted rules (None when the counted
         rules' prices found none within ``ROUNDS``, or before ``enough`` were found costing less
         than ``below``), every such walk met on the way, and a lower bound on the cost of any
-        (Lagrangian)."""
+        (Lagrangian). With ``counting`` (when there is ``self.counting``), the total minutes and
+        the weekends are kept in the walk's state, in ``COUNTING_ROUNDS`` rounds."""
+        rules = self.counting if counting and self.counting is not None else self.priced
         base, chosen = self._day_prices(prices)
         finite = np.abs(base[np.isfinite(base)])
         typical = max(1.0, float(np.median(finite)) if finite.size else 1.0)
@@ -145,17 +231,17 @@ class RunPath:
             base,
             tiny,
             noise,
-            ROUNDS,
+            COUNTING_ROUNDS if rules is self.counting else ROUNDS,
             EXACT_ROUNDS,
             below,
             enough,
-            self.per_kind,
-            self.low,
-            self.high,
-            self.weekend_rule,
-            self.prices,
-            self.steps,
-            self.signs,
+            rules.per_kind,
+            rules.low,
+            rules.high,
+            rules.weekend_rule,
+            rules.prices,
+            rules.steps,
+            rules.signs,
             typical,
             self.follows,
             self.saturday,
@@ -163,6 +249,11 @@ class RunPath:
             self.max_run,
             self.min_run,
             self.min_off,
+            rules.units,
+            rules.cap,
+            rules.least,
+            rules.saturate,
+            rules.weekends,
         )
         if proven == -2:
             return Walks(None, [], INF)

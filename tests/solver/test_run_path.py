@@ -52,14 +52,14 @@ def valid(inst: Instance, chosen: list[Assignment]) -> bool:
     return not hard_breaches(validate_change(inst.problem, chosen, [], {"A"}, set()))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     days=st.integers(4, 6),
     kinds=st.integers(1, 3),
     max_run=st.integers(1, 5),
     min_run=st.integers(1, 3),
     min_off=st.integers(1, 3),
-    counted=st.booleans(),
+    counted=st.sampled_from(["none", "minutes", "all"]),
     banned=st.booleans(),
     off=st.lists(st.integers(0, 7), max_size=2),
     seed=st.integers(0, 10_000),
@@ -71,24 +71,26 @@ def test_the_path_is_the_cheapest_valid_roster(
     max_run: int,
     min_run: int,
     min_off: int,
-    counted: bool,
+    counted: str,
     banned: bool,
     off: list[int],
     seed: int,
 ) -> None:
     """Without counted rules the path is the optimum of all the person's valid rosters; with them
-    (per-kind caps, total minutes, weekends) it is a valid roster no cheaper than the optimum."""
+    (per-kind caps, total minutes, weekends: priced) a valid roster no cheaper than the optimum.
+    A counting path (total minutes and weekends in its state) is the optimum with those alone."""
     import random
 
     rng = random.Random(seed)
+    per_kind = counted == "all"
     limits = {
-        "per_kind": rng.randint(1, 3) if counted else days,
-        "max_minutes": rng.randint(2, 5) * 600 if counted else days * 720,
-        "min_minutes": rng.randint(0, 2) * 480 if counted else 0,
+        "per_kind": rng.randint(1, 3) if per_kind else days,
+        "max_minutes": rng.randint(2, 5) * 600 if counted != "none" else days * 720,
+        "min_minutes": rng.randint(0, 2) * 480 if counted != "none" else 0,
         "max_run": max(max_run, min_run),
         "min_run": min_run,
         "min_off": min_off,
-        "weekends": rng.randint(0, 1) if counted else 2,
+        "weekends": rng.randint(0, 1) if counted != "none" else 2,
     }
     inst = instance(tmp_path, days, kinds, limits, banned, [d for d in off if d < days])
     problem = inst.problem
@@ -127,23 +129,24 @@ def test_the_path_is_the_cheapest_valid_roster(
     # Stopping at the first walk below a price leaves the bound a bound and the walks valid.
     early = path().best(prices, below=rng.randint(-600, 0), enough=1)
     walks = path().best(prices)
-    for found in (early, walks):
+    counting = path().best(prices, counting=True)
+    for found in (early, walks, counting):
         if best is not None:
             assert found.bound <= best + 1e-9  # a lower bound on every valid roster
         for walk in found.kept:  # every walk met keeping the counted rules is a valid roster
             assert valid(inst, roster(walk.chosen))
             assert walk.cost == sum(prices[v] for v in walk.chosen)
-    found = walks.best
-    if found is None:
-        assert counted or best is None
-        return
-    chosen, cost = found.chosen, found.cost
-    assert valid(inst, roster(chosen))
-    assert cost == sum(prices[v] for v in chosen)
-    assert best is not None and cost >= best
-    if found.proven or not counted:
-        assert cost == best
-        assert walks.bound == pytest.approx(best, abs=0.5)
+    for found, exact in ((walks, counted == "none"), (counting, counted != "all")):
+        if found.best is None:
+            assert not exact or best is None
+            continue
+        chosen, cost = found.best.chosen, found.best.cost
+        assert valid(inst, roster(chosen))
+        assert cost == sum(prices[v] for v in chosen)
+        assert best is not None and cost >= best
+        if found.best.proven or exact:
+            assert cost == best
+            assert found.bound == pytest.approx(best, abs=0.5)
 
 
 def test_a_rule_with_room_at_price_zero_keeps_its_step() -> None:
