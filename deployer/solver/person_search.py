@@ -338,9 +338,16 @@ class PersonSearch:
         self, pm: PersonModel, path: RunPath, coeffs: dict[int, int], closed: set[int]
     ) -> tuple[set[Line], float, bool] | None:
         """The person's lines and own cost on the shortest path at ``coeffs`` and whether it is
-        proven the best; None when the path found none keeping the counted rules."""
+        proven the best; None when the path found none keeping the counted rules. A counting
+        walk (``RunPath.counting``) answers when the priced one proves nothing: its proof saves a
+        solve of the person's model."""
         line_of = dict(pm.x)
-        walked = path.best({var: coeffs.get(var, 0) for var in line_of if var not in closed}).best
+        costs = {var: coeffs.get(var, 0) for var in line_of if var not in closed}
+        walked = path.best(costs).best
+        if (walked is None or not walked.proven) and path.counting is not None:
+            counted = path.best(costs, counting=True).best
+            if counted is not None and (walked is None or counted.proven or counted.cost < walked.cost):
+                walked = counted
         if walked is None:
             return None
         new = {line_of[var] for var in walked.chosen}

@@ -38,9 +38,11 @@ EXACT_ROUNDS = 10
 each priced one met exactly, is the best response); later rounds break near-ties at random."""
 JITTER = 0.4
 """Most the tie-breaking of the exact rounds adds to a walk's price (spread over its days)."""
-RESOURCE_CELLS = 30_000_000
-"""Most states times transitions (days x 2 x kinds^2 x longest run x resource levels) for which
-the total minutes are counted exactly in the walk: tens of milliseconds a walk, compiled."""
+RESOURCE_CELLS = 20_000_000
+"""Most states times transitions (days x 2 x kinds^2 x longest run x minute levels x weekend
+levels) for a counting walk: tens of milliseconds a walk, compiled. Curtois Instance 19's
+people at 24-32 million made its generation's rounds slower than the model pricings they saved
+(60 s: 4,157 and 4,679 with 30 million, 3,874 and 3,944 with 20 million)."""
 COUNTING_ROUNDS = 10
 """Most price adjustments of a counting walk (each tens of times a priced walk's time)."""
 NOISE = 0.02
