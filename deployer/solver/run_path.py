@@ -108,9 +108,9 @@ class _Counted:
     ) -> _Counted:
         """Rules ``rows`` priced within ``bands``; by default nothing counted in the state."""
         return cls(
-            np.array(rows).reshape(len(rows), kinds),
-            np.array([low for low, _ in bands]),
-            np.array([high for _, high in bands]),
+            np.array(rows, dtype=float).reshape(len(rows), kinds),
+            np.array([low for low, _ in bands], dtype=float),  # one type: one compiled kernel
+            np.array([high for _, high in bands], dtype=float),
             weekend_rule,
             np.zeros(len(rows)),
             np.zeros(len(rows)),
@@ -235,7 +235,7 @@ class RunPath:
             noise,
             COUNTING_ROUNDS if rules is self.counting else ROUNDS,
             EXACT_ROUNDS,
-            below,
+            float(below),  # one type: one compiled kernel
             enough,
             rules.per_kind,
             rules.low,

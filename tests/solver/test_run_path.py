@@ -15,7 +15,7 @@ from deployer.domain.validator import hard_breaches, validate_change
 from deployer.interchange.curtois import Instance, read_instance
 from deployer.solver.candidates import Candidates
 from deployer.solver.run_path import RunPath
-from deployer.solver.walk_kernel import _adjust
+from deployer.solver.walk_kernel import _adjust, compile_now, priced_walks
 
 SHIFTS = (("E", 480), ("L", 600), ("N", 720))
 
@@ -161,3 +161,21 @@ def test_a_rule_with_room_at_price_zero_keeps_its_step() -> None:
     for _ in range(200):
         _adjust(broken, prices, steps, signs, low, 10.0, 1e6)
     assert 0.0 < prices[0] <= 1e6
+
+
+@pytest.mark.parametrize("per_kind", [1, 7])
+def test_every_walk_runs_on_the_one_compiled_kernel(tmp_path: Path, per_kind: int) -> None:
+    """``make install`` compiles the walks once; a walk whose arguments had other types (a band
+    of whole numbers once made an array of integers) compiled again on the first solve, ten
+    seconds later."""
+    limits = {"per_kind": per_kind, "max_minutes": 3000, "min_minutes": 960, "weekends": 1}
+    limits |= {"max_run": 3, "min_run": 1, "min_off": 1}
+    inst = instance(tmp_path, 7, 2, limits, False, [])
+    problem = inst.problem
+    shifts = problem.operation.shifts
+    options = [(var, shifts[c.shift]) for var, c in enumerate(Candidates(problem).by_person["A"])]
+    path = RunPath(problem.staff[0], problem.operation.policy, problem.operation.days, options)
+    compile_now()
+    prices = {var: -100.0 for var, _ in options}
+    path.best(prices), path.best(prices, counting=True)
+    assert len(priced_walks.signatures) == 1, priced_walks.signatures
