@@ -326,7 +326,8 @@ class ColumnGeneration:
         ``convexity`` (their convexity dual) that keep all their rules, a lower bound on their
         cheapest priced cost (sixtieths: own terms less the lines' prices), and whether that
         settles the person's pricing (a column found, or proof there is none); nothing settled
-        where the path cannot price them."""
+        where the path cannot price them. A counting walk (``RunPath.counting``) answers when
+        the priced walk settles nothing."""
         search = self.search
         pm = search.priced_of(number)
         path = search.path_of(number, pm)
@@ -344,7 +345,7 @@ class ColumnGeneration:
                     break
                 lines = {line_of[var] for var in walk.chosen}
                 if not search.keeps_rules(number, lines):
-                    return found, bound, False  # a rule the path does not model binds: the model prices
+                    return found, bound, bool(found)  # a rule the path does not model: the model prices
                 found.append(Column(frozenset(lines), search.own_cost(pm, lines, priced=True)))
             proven = walks.best is not None and walks.best.proven
             if found or proven or bound >= convexity - 1e-6:
