@@ -8,7 +8,7 @@ counts towards rules that look back, but only breaches touching the horizon are 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -88,8 +88,8 @@ class ShiftFacts:
 
 
 class ProblemIndex:
-    """What every check of one problem looks up: shifts and people by key, each shift's facts
-    and the rest between two shifts, each computed once. Build one and pass it to
+    """What every check of one problem looks up: shifts and people by key, each shift's facts,
+    reaches and each person's absent days, each computed once. Build one and pass it to
     :func:`validate_change` where one problem is checked many times (a solver checks thousands
     of personal rosters: a year of shifts indexed anew each time cost more than the checks)."""
 
@@ -341,10 +341,9 @@ class _Validator:
         return _Worked(shift, a.line, shift_reach, True)
 
     def _check_coverage(self, counts: dict[tuple[str, int], int]) -> None:
-        only = self.cover_only
-        shifts = (
-            self.op.shifts if only is None else [s for s in self.op.shifts if s.key in only] if only else []
-        )
+        shifts: Sequence[Shift] = self.op.shifts
+        if self.cover_only is not None:  # (a personal roster's check touches no shift's cover)
+            shifts = [s for s in shifts if s.key in self.cover_only] if self.cover_only else []
         for shift in shifts:
             for i, line in enumerate(shift.demand):
                 have = counts.get((shift.key, i), 0)

@@ -164,14 +164,14 @@ class RunPath:
         if limits.max_shifts is not None:
             rows.append(np.ones(len(kinds)))
             bands.append((-INF, limits.max_shifts))
-        self.counting = self._counting(minutes, limits, personal(policy, person, "max_weekends"), rows, bands)
+        max_weekends = personal(policy, person, "max_weekends")
+        self.counting = self._counting(minutes, limits, max_weekends, rows, bands)
         """The rules again with the total minutes and the weekends counted in the walk's state
         (None: too many states): slower walks, but no duality gap on those two."""
         if limits.max_total_minutes is not None or limits.min_total_minutes:
             rows.append(minutes / unit)
             high = INF if limits.max_total_minutes is None else limits.max_total_minutes / unit
             bands.append(((limits.min_total_minutes or 0) / unit, high))
-        max_weekends = personal(policy, person, "max_weekends")
         weekend_rule = len(rows) if max_weekends is not None else -1
         if max_weekends is not None:
             rows.append(np.zeros(len(kinds)))  # counted from the days worked, not by kind
@@ -206,7 +206,7 @@ class RunPath:
         units = (minutes // step).astype(np.int64) if counted else np.zeros(len(minutes), dtype=np.int64)
         weekends = -1 if max_weekends is None else max_weekends
         return _Counted.of(
-            list(rows), list(bands), len(minutes), -1, units, cap, least, counted and high is None, weekends
+            rows, bands, len(minutes), -1, units, cap, least, counted and high is None, weekends
         )
 
     def best(
