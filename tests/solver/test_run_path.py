@@ -21,20 +21,28 @@ SHIFTS = (("E", 480), ("L", 600), ("N", 720))
 
 
 def instance(
-    tmp: Path, days: int, kinds: int, limits: dict[str, int], banned: bool, off: list[int]
+    tmp: Path,
+    days: int,
+    kinds: int,
+    limits: dict[str, int],
+    banned: bool,
+    off: list[int],
+    caps: list[int] | None = None,
 ) -> Instance:
-    """One person over ``days`` days (starting on a Monday) with ``kinds`` shift types."""
+    """One person over ``days`` days (starting on a Monday) with ``kinds`` shift types, each at
+    most ``limits["per_kind"]`` times or its own of ``caps``."""
     types = SHIFTS[:kinds]
     lines = ["SECTION_HORIZON", str(days), "", "SECTION_SHIFTS"]
     for n, (name, length) in enumerate(types):
         # A later type may not be followed by an earlier one when ``banned``.
         follow = [other for other, _ in types[:n]] if banned else []
         lines.append(f"{name},{length},{'|'.join(follow)}")
-    caps = "|".join(f"{name}={limits['per_kind']}" for name, _ in types)
+    most = caps or [limits["per_kind"]] * kinds
+    per_kind = "|".join(f"{name}={cap}" for (name, _), cap in zip(types, most, strict=False))
     lines += [
         "",
         "SECTION_STAFF",
-        f"A,{caps},{limits['max_minutes']},{limits['min_minutes']},{limits['max_run']},"
+        f"A,{per_kind},{limits['max_minutes']},{limits['min_minutes']},{limits['max_run']},"
         f"{limits['min_run']},{limits['min_off']},{limits['weekends']}",
         "",
         "SECTION_DAYS_OFF",
@@ -84,7 +92,7 @@ def test_the_path_is_the_cheapest_valid_roster(
     rng = random.Random(seed)
     per_kind = counted == "all"
     limits = {
-        "per_kind": rng.randint(1, 3) if per_kind else days,
+        "per_kind": days,
         "max_minutes": rng.randint(2, 5) * 600 if counted != "none" else days * 720,
         "min_minutes": rng.randint(0, 2) * 480 if counted != "none" else 0,
         "max_run": max(max_run, min_run),
@@ -92,7 +100,8 @@ def test_the_path_is_the_cheapest_valid_roster(
         "min_off": min_off,
         "weekends": rng.randint(0, 1) if counted != "none" else 2,
     }
-    inst = instance(tmp_path, days, kinds, limits, banned, [d for d in off if d < days])
+    caps = [rng.randint(0, 3) for _ in range(kinds)] if per_kind else None
+    inst = instance(tmp_path, days, kinds, limits, banned, [d for d in off if d < days], caps)
     problem = inst.problem
     person = problem.staff[0]
     shifts = problem.operation.shifts
