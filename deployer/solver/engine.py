@@ -664,8 +664,12 @@ REDIVE_GAP = 0.01
 REDIVES = 2
 """Most dives again: on a small problem each takes a fraction of a second, and diving on until
 the time is up left CP-SAT no time to prove Instance 1 optimal (54 s instead of 1.5 s)."""
-POLISH_SHARE = 0.1
-"""The share of the time left kept after a dive for best responses and neighbourhoods."""
+POLISH_SHARE = 0.25
+"""The share of the time left kept after a dive for best responses and neighbourhoods: right after
+a dive they save fast (Curtois Instance 19: 500 points in 3 s). Session 14, 60 s runs: Instance 15
+3,886-4,111 (five runs) with a quarter against 4,008-4,357 (six) with a tenth, Instance 19
+3,406-3,661 (four) against 3,593-3,932 (three); a fifth gave 4,024-4,138 and 3,707-3,857; with
+0.3 Instance 19's generation had too little time to settle and did not dive (4,013)."""
 
 
 def _generated(
