@@ -661,9 +661,11 @@ Instances 10 and 16 converge in their time although their first rounds' pace wou
 thirty, so only a single round over its share makes it give up)."""
 REDIVE_GAP = 0.01
 """A dive's roster further than this above the bound is dived again, when time allows."""
-REDIVES = 2
+REDIVES = 4
 """Most dives again: on a small problem each takes a fraction of a second, and diving on until
-the time is up left CP-SAT no time to prove Instance 1 optimal (54 s instead of 1.5 s)."""
+the time is up left CP-SAT no time to prove Instance 1 optimal (54 s instead of 1.5 s; with
+four, 0.9-1.0 s). Two were too few for Curtois Instance 6, whose dives land near 2,045-2,150 one
+time in four or five (session 14: a full run ended at 2,040 against 1,951)."""
 POLISH_SHARE = 0.25
 """The share of the time left kept after a dive for best responses and neighbourhoods: right after
 a dive they save fast (Curtois Instance 19: 500 points in 3 s). Session 14, 60 s runs: Instance 15
