@@ -38,7 +38,7 @@ def instance(
         follow = [other for other, _ in types[:n]] if banned else []
         lines.append(f"{name},{length},{'|'.join(follow)}")
     most = caps or [limits["per_kind"]] * kinds
-    per_kind = "|".join(f"{name}={cap}" for (name, _), cap in zip(types, most, strict=False))
+    per_kind = "|".join(f"{name}={cap}" for (name, _), cap in zip(types, most, strict=True))
     lines += [
         "",
         "SECTION_STAFF",
