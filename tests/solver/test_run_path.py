@@ -90,7 +90,6 @@ def test_the_path_is_the_cheapest_valid_roster(
     import random
 
     rng = random.Random(seed)
-    per_kind = counted == "all"
     limits = {
         "per_kind": days,
         "max_minutes": rng.randint(2, 5) * 600 if counted != "none" else days * 720,
@@ -100,7 +99,7 @@ def test_the_path_is_the_cheapest_valid_roster(
         "min_off": min_off,
         "weekends": rng.randint(0, 1) if counted != "none" else 2,
     }
-    caps = [rng.randint(0, 3) for _ in range(kinds)] if per_kind else None
+    caps = [rng.randint(0, 3) for _ in range(kinds)] if counted == "all" else None
     inst = instance(tmp_path, days, kinds, limits, banned, [d for d in off if d < days], caps)
     problem = inst.problem
     person = problem.staff[0]
