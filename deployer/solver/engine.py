@@ -666,6 +666,12 @@ REDIVES = 4
 the time is up left CP-SAT no time to prove Instance 1 optimal (54 s instead of 1.5 s; with
 four, 0.9-1.0 s). Two were too few for Curtois Instance 6, whose dives land near 2,045-2,150 one
 time in four or five (session 14: a full run ended at 2,040 against 1,951)."""
+SETTLING_ROUNDS, SETTLING = 3, 0.075
+"""A generation that did not converge in its time still dives when its programme fell by less than
+this share over its last rounds. Session 15: Curtois Instance 19's programme fell 1-2 % a round at
+the end of its share (33-41 rounds, 3.6-5.7 % over three), just above the 3 % that was the rule,
+and without a dive six 60 s runs ended at 4,116-4,507, with a dive at 3,735-4,207 (three); Instance
+13's falls 8-10 % a round, and diving from there leaves rosters far worse than not diving."""
 POLISH_SHARE = 0.25
 """The share of the time left kept after a dive for best responses and neighbourhoods: right after
 a dive they save fast (Curtois Instance 19: 500 points in 3 s). Session 14, 60 s runs: Instance 15
@@ -695,7 +701,7 @@ def _generated(
     generation = ColumnGeneration(search, roster, total, params.workers)
     generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
     report.bound = max(report.bound, generation.bound)
-    if not (generation.converged or generation.settling()):
+    if not (generation.converged or generation.settling(SETTLING_ROUNDS, SETTLING)):
         return roster, total
     dived, dived_total = roster, total
     for _ in range(1 + REDIVES):
