@@ -661,11 +661,13 @@ Instances 10 and 16 converge in their time although their first rounds' pace wou
 thirty, so only a single round over its share makes it give up)."""
 REDIVE_GAP = 0.01
 """A dive's roster further than this above the bound is dived again, when time allows."""
-REDIVES = 4
+REDIVES = 8
 """Most dives again: on a small problem each takes a fraction of a second, and diving on until
 the time is up left CP-SAT no time to prove Instance 1 optimal (54 s instead of 1.5 s; with
-four, 0.9-1.0 s). Two were too few for Curtois Instance 6, whose dives land near 2,045-2,150 one
-time in four or five (session 14: a full run ended at 2,040 against 1,951)."""
+four, 0.9-1.0 s). Two were too few for Curtois Instance 6, whose dives land near 2,045-2,160
+(session 14: a full run ended at 2,040 against 1,951), and four too (session 15: one dive in two
+landed there, five in a row once in a full run, 2,043; a 60 s run took four dives of 1.3-2.2 s
+to reach 1,952)."""
 SETTLING_ROUNDS, SETTLING = 3, 0.075
 """A generation that did not converge in its time still dives when its programme fell by less than
 this share over its last rounds. Session 15: Curtois Instance 19's programme fell 1-2 % a round at
