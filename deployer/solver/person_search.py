@@ -283,7 +283,8 @@ class PersonSearch:
         if found is not None:
             with self._lock:
                 saves = self.cost[number] - found[1] + self._cover_saving(mine, found[0]) > 0
-        if path is not None and not (saves or (found and found[2])) and number not in self.missed and not mend:
+        answered = saves or (found is not None and found[2])
+        if path is not None and not answered and number not in self.missed and not mend:
             # The counted rules' prices did not settle yet (no walk keeps them, or none that
             # saves and no proof that none does); they start from here next time, and only a
             # second miss in a row costs a solve of the model (about a second over a year: on
