@@ -668,9 +668,9 @@ four, 0.9-1.0 s). Two were too few for Curtois Instance 6, whose dives land near
 (session 14: a full run ended at 2,040 against 1,951), and four too (session 15: one dive in two
 landed there, five in a row once in a full run, 2,043; a 60 s run took four dives of 1.3-2.2 s
 to reach 1,952)."""
-SETTLING_ROUNDS, SETTLING = 3, 0.075
+SETTLING = 0.075
 """A generation that did not converge in its time still dives when its programme fell by less than
-this share over its last rounds. Session 15: Curtois Instance 19's programme fell 1-2 % a round at
+this share over its last three rounds. Session 15: Curtois Instance 19's programme fell 1-2 % a round at
 the end of its share (33-41 rounds, 3.6-5.7 % over three), just above the 3 % that was the rule,
 and without a dive six 60 s runs ended at 4,116-4,507, with a dive at 3,735-4,207 (three); Instance
 13's falls 8-10 % a round, and diving from there leaves rosters far worse than not diving."""
@@ -703,7 +703,7 @@ def _generated(
     generation = ColumnGeneration(search, roster, total, params.workers)
     generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
     report.bound = max(report.bound, generation.bound)
-    if not (generation.converged or generation.settling(SETTLING_ROUNDS, SETTLING)):
+    if not (generation.converged or generation.settling(share=SETTLING)):
         return roster, total
     dived, dived_total = roster, total
     for _ in range(1 + REDIVES):

@@ -299,7 +299,7 @@ class PersonSearch:
             new = found[0]
             # A proven answer that saves nothing settles the person; one not proven is taken only
             # when it saves, and any that saves must keep the rules the path does not model.
-            if not (found[2] or saves) or (saves and not self.keeps_rules(number, new)):
+            if not answered or (saves and not self.keeps_rules(number, new)):
                 found = None
         if found is None:
             pm = self.model_of(number)  # its assignment variables are those of the priced model
