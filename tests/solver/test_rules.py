@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import time
 
@@ -11,7 +12,8 @@ from deployer.domain.errors import DomainError
 from deployer.domain.operations import DemandLine, ShiftTemplate
 from deployer.domain.problem import SolveStatus
 from deployer.domain.staff import Absence, EmploymentLimits, Qualification
-from tests.builders import DAY, EVENING, NIGHT, daily, person, problem, shift, skill_line
+from deployer.domain.validator import validate
+from tests.builders import DAY, EVENING, NIGHT, daily, on, person, problem, shift, skill_line
 from tests.solver.conftest import solve_checked
 
 
@@ -61,6 +63,21 @@ def test_rest_between_shifts() -> None:
     shifts = [shift("GEE-KP", 0, EVENING), shift("GEE-KP", 1, DAY)]
     assert solve_checked(problem(shifts, [person("1")])).unfilled == 1
     assert solve_checked(problem(shifts, [person("1")], min_rest_minutes=7 * 60)).unfilled == 0
+
+
+@pytest.mark.parametrize("gap", [1, 2])
+@pytest.mark.parametrize("earlier_site", ["GEE-KP", "MIL-SG"])
+@pytest.mark.parametrize("later_site", ["GEE-KP", "GEE-WF", "MIL-SG"])
+def test_rest_between_shifts_allows_exactly_what_the_validator_does(
+    gap: int, earlier_site: str, later_site: str
+) -> None:
+    # Travel days free, so that only the rest (with the move between bases) decides.
+    free_travel = frozenset({"travel_days", "rest_after_deployment"})
+    for earlier, later in itertools.product((DAY, EVENING, NIGHT), repeat=2):
+        shifts = [shift(earlier_site, 0, earlier), shift(later_site, gap, later)]
+        p = problem(shifts, [person("1")], soft_rules=free_travel)  # soft rules cost nothing here
+        allowed = "rest_between_shifts" not in {b.rule for b in validate(p, on(shifts, "1", 0, 1))}
+        assert (solve_checked(p).unfilled == 0) is allowed, (earlier.label, later.label)
 
 
 def test_shift_and_duty_length() -> None:
