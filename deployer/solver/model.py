@@ -27,6 +27,18 @@ from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 
 Expr = cp_model.LinearExprT
+Lit = cp_model.IntVar | int
+"""A literal, or 0 or 1 where the model already knows the answer (a fixed shift, a day off)."""
+
+
+def _is(value: Lit, fixed: int) -> bool:
+    """True when ``value`` is the constant ``fixed`` (a variable never is)."""
+    return isinstance(value, int) and value == fixed
+
+
+def _fixed(values: Iterable[object]) -> bool:
+    """True when every value is a constant: a constraint on them alone has nothing to decide."""
+    return all(isinstance(v, int) for v in values)
 
 
 class UnpinnableError(Exception):
@@ -41,7 +53,8 @@ class UnpinnableError(Exception):
 class _Entry:
     """A candidate with its variable, for the person-level rules."""
 
-    var: cp_model.IntVar
+    var: Lit
+    """The assignment variable; 1 for a shift fixed in the model (context, history)."""
     cand: Candidate
     shift: Shift
 
@@ -51,13 +64,13 @@ class _Person:
     person: StaffMember
     entries: list[_Entry] = field(default_factory=list)
     by_day: dict[date, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
-    works: dict[date, cp_model.IntVar] = field(default_factory=dict)
+    works: dict[date, Lit] = field(default_factory=dict)
     """One variable per day with entries: 1 when a shift starting that day is worked."""
-    travel: dict[date, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    travel: dict[date, list[Lit]] = field(default_factory=lambda: defaultdict(list))
     """Indicators that a day is the travel day before or after a deployment (a day of duty)."""
     past: list[_Entry] = field(default_factory=list)
     """Shifts worked before the horizon: the rules that look back (rest, runs, hours) see them."""
-    bases: dict[tuple[date, str], cp_model.IntVar] = field(default_factory=dict)
+    bases: dict[tuple[date, str], Lit] = field(default_factory=dict)
     """Per day and base: 1 when the day's shift is reached from that base (the rest rule's moves)."""
 
     @property
@@ -145,11 +158,11 @@ class RosterModel:
             sp.entries.append(entry)
             sp.by_day[shifts[c.shift].day].append(entry)
         for c in self.context.get(number, []):
-            entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
+            entry = _Entry(1, c, shifts[c.shift])
             sp.entries.append(entry)
             sp.by_day[shifts[c.shift].day].append(entry)
         for c in self._history(sp.person):
-            entry = _Entry(self.model.new_constant(1), c, shifts[c.shift])
+            entry = _Entry(1, c, shifts[c.shift])
             sp.past.append(entry)
             sp.by_day[shifts[c.shift].day].append(entry)
         if not sp.entries:
@@ -157,9 +170,16 @@ class RosterModel:
         self.people[number] = sp
         if self.rules:  # the rules count work days; pricing the person's shifts does not
             for day, entries in sp.by_day.items():
-                works = self.model.new_bool_var(f"works[{number},{day}]")
-                self.model.add(sum(e.var for e in entries) == works)
-                sp.works[day] = works
+                sp.works[day] = self._indicator(f"works[{number},{day}]", [e.var for e in entries])
+
+    def _indicator(self, name: str, literals: list[Lit]) -> Lit:
+        """A variable equal to the sum of ``literals`` (at most one true), or that sum when all
+        are fixed: a neighbourhood's fixed days then build no constraint."""
+        if _fixed(literals):
+            return sum(literals)
+        var = self.model.new_bool_var(name)
+        self.model.add(sum(literals) == var)
+        return var
 
     @contextmanager
     def _part(self, owner: str | int) -> Iterator[None]:
@@ -205,7 +225,7 @@ class RosterModel:
             hint.values.append(solver.value(fixed.get_int_var_from_proto_index(index)))
         return solver.objective_value
 
-    def work(self, sp: _Person, day: date) -> cp_model.IntVar | int:
+    def work(self, sp: _Person, day: date) -> Lit:
         """1 when the person works a shift starting on ``day`` (0 when they cannot)."""
         return sp.works.get(day, 0)
 
@@ -302,7 +322,7 @@ class RosterModel:
         for day, later in timed.items():
             for back in (1, 2):
                 earlier = timed.get(day - timedelta(days=back))
-                if not earlier:
+                if not earlier or _fixed(e.var for e, _, _ in earlier + later):
                     continue
                 clashing = self._clashing_bases(earlier, later)
                 if not clashing:
@@ -317,7 +337,9 @@ class RosterModel:
                 unless = [excess.Not()] if soft else []  # type: ignore[union-attr]
                 for (a, b), moving in clashing.items():
                     both = [self._at_base(sp, day - timedelta(days=back), a), self._at_base(sp, day, b)]
-                    self.model.add(departs - released >= moving).only_enforce_if([*both, *unless])
+                    if not any(_is(v, 0) for v in both):
+                        when = [v for v in both if not isinstance(v, int)]
+                        self.model.add(departs - released >= moving).only_enforce_if([*when, *unless])
 
     def _clashing_bases(
         self, earlier: list[tuple[_Entry, int, int]], later: list[tuple[_Entry, int, int]]
@@ -342,15 +364,15 @@ class RosterModel:
                     out[(a, b)] = moving
         return out
 
-    def _at_base(self, sp: _Person, day: date, base: str | None) -> cp_model.IntVar:
+    def _at_base(self, sp: _Person, day: date, base: str | None) -> Lit:
         """1 when the day's shift is reached from ``base`` (any base: when the day is worked)."""
         entries = sp.by_day[day]
         if base is None or all(e.cand.reach.base == base for e in entries):
-            return self._work_literal(sp, day)
+            return self.work(sp, day)
         key = (day, base)
         if key not in sp.bases:
-            sp.bases[key] = self.model.new_bool_var(f"base[{sp.person.service_number},{day},{base}]")
-            self.model.add(sum(e.var for e in entries if e.cand.reach.base == base) == sp.bases[key])
+            name = f"base[{sp.person.service_number},{day},{base}]"
+            sp.bases[key] = self._indicator(name, [e.var for e in entries if e.cand.reach.base == base])
         return sp.bases[key]
 
     def _excess(
@@ -374,12 +396,15 @@ class RosterModel:
         days = [*self.sequence_days, self.days[-1] + timedelta(days=1)]
         self._window_limit(sp, limit, lambda d: self._duty(sp, d), "consecutive_days", days)
 
-    def _duty(self, sp: _Person, day: date) -> cp_model.IntVar | int:
+    def _duty(self, sp: _Person, day: date) -> Lit:
         """1 when the day is worked or is a deployment's travel day."""
-        if not sp.travel.get(day):
-            return self.work(sp, day)
+        marks = [self.work(sp, day), *sp.travel.get(day, [])]
+        if len(marks) == 1:
+            return marks[0]
+        if _fixed(marks):
+            return max(marks)
         duty = self.model.new_bool_var(f"duty[{sp.person.service_number},{day}]")
-        self.model.add_max_equality(duty, [self._work_literal(sp, day), *sp.travel[day]])
+        self.model.add_max_equality(duty, marks)
         return duty
 
     def _consecutive_nights(self, sp: _Person) -> None:
@@ -413,16 +438,19 @@ class RosterModel:
         limit_7 = limit_7_days(self.problem.operation, sp.person)
         if limit_7 >= 7 * 24 * 60 and self.policy.max_minutes_per_14_days >= 14 * 24 * 60:
             return  # no roster can reach these limits
-        per_day: dict[date, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        per_day: dict[date, list[tuple[Lit, int]]] = defaultdict(list)
         for e in sp.sequence:
             for day, minutes in minutes_by_day(e.shift).items():
                 per_day[day].append((e.var, minutes))
         most = {day: sum(m for _, m in items) for day, items in per_day.items()}
-        day_minutes: dict[date, cp_model.IntVar] = {}
+        day_minutes: dict[date, cp_model.IntVar | int] = {}
 
-        def minutes_on(day: date) -> cp_model.IntVar:
+        def minutes_on(day: date) -> cp_model.IntVar | int:
             if day not in day_minutes:
                 items = per_day[day]
+                if _fixed(v for v, _ in items):
+                    day_minutes[day] = sum(m for _, m in items)  # every fixed entry is worked
+                    return day_minutes[day]
                 var = self.model.new_int_var(
                     0, min(24 * 60, most[day]), f"minutes[{sp.person.service_number},{day}]"
                 )
@@ -439,28 +467,29 @@ class RosterModel:
                 days = [start + timedelta(days=k) for k in range(window)]
                 days = [d for d in days if d in per_day]
                 possible = sum(min(24 * 60, most[d]) for d in days)
-                if possible > limit:
+                worked = [minutes_on(d) for d in days] if possible > limit else []
+                if not _fixed(worked):
                     rule = f"hours_per_{window}_days"
                     excess = self._excess(rule, 1, sp)
-                    self.model.add(sum(minutes_on(d) for d in days) <= limit + (possible - limit) * excess)
+                    self.model.add(sum(worked) <= limit + (possible - limit) * excess)
                 start += timedelta(days=1)
 
     def _deployments(self, sp: _Person) -> None:
         """Away blocks: at most ``max_deployment_days`` long, a free travel day at each end,
         then ``rest_days_after_deployment`` free days; lodging nights and trips are priced."""
-        away: dict[str, dict[date, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+        away: dict[str, dict[date, list[Lit]]] = defaultdict(lambda: defaultdict(list))
         for e in sp.sequence:
             if e.cand.reach.lodged:
                 away[e.cand.reach.base][e.shift.day].append(e.var)
         weights = self.problem.weights
         limit = self.policy.max_deployment_days
         for city, days in away.items():
-            lodged: dict[date, cp_model.IntVar] = {}
-            for d, day_vars in days.items():
-                lodged[d] = self.model.new_bool_var(f"away[{sp.person.service_number},{city},{d}]")
-                self.model.add(sum(day_vars) == lodged[d])
+            lodged = {
+                d: self._indicator(f"away[{sp.person.service_number},{city},{d}]", day_vars)
+                for d, day_vars in days.items()
+            }
 
-            def aw(d: date, lodged=lodged) -> cp_model.IntVar | int:  # type: ignore[no-untyped-def]
+            def aw(d: date, lodged=lodged) -> Lit:
                 return lodged.get(d, 0)
 
             home = self.problem.travel.leg(sp.person.home_station, city)
@@ -468,25 +497,13 @@ class RosterModel:
             for d in sorted(days):
                 before, after = d - timedelta(days=1), d + timedelta(days=1)
                 # Travel day before a first away day and after a last one: no shift at all.
-                self.model.add(
-                    aw(d) - aw(before) + self.work(sp, before) <= 1 + self._excess("travel_days", 1, sp)
-                )
-                self.model.add(
-                    aw(d) - aw(after) + self.work(sp, after) <= 1 + self._excess("travel_days", 1, sp)
-                )
+                self._at_most_one_more(sp, "travel_days", aw(d), aw(before), self.work(sp, before))
+                self._at_most_one_more(sp, "travel_days", aw(d), aw(after), self.work(sp, after))
                 for k in range(self.policy.rest_days_after_deployment):
                     rest_day = self.work(sp, d + timedelta(days=2 + k))
-                    self.model.add(
-                        aw(d) - aw(after) + rest_day <= 1 + self._excess("rest_after_deployment", 1, sp)
-                    )
-                start = self.model.new_bool_var(f"deploy[{sp.person.service_number},{city},{d}]")
-                self.model.add(start >= aw(d) - aw(before))
-                self.model.add(start <= aw(d))
-                self.model.add(start <= 1 - aw(before))
-                end = self.model.new_bool_var(f"return[{sp.person.service_number},{city},{d}]")
-                self.model.add(end >= aw(d) - aw(after))
-                self.model.add(end <= aw(d))
-                self.model.add(end <= 1 - aw(after))
+                    self._at_most_one_more(sp, "rest_after_deployment", aw(d), aw(after), rest_day)
+                start = self._first_of(f"deploy[{sp.person.service_number},{city},{d}]", aw(d), aw(before))
+                end = self._first_of(f"return[{sp.person.service_number},{city},{d}]", aw(d), aw(after))
                 sp.travel[before].append(start)
                 sp.travel[after].append(end)
                 if d >= self.days[0]:
@@ -498,8 +515,24 @@ class RosterModel:
             seq = self.sequence_days
             for i in range(len(seq) - span + 1):
                 window = [lodged[seq[i + k]] for k in range(span) if seq[i + k] in lodged]
-                if len(window) > limit:
+                if len(window) > limit and not _fixed(window):
                     self.model.add(sum(window) <= limit + self._excess("deployment_length", 1, sp))
+
+    def _at_most_one_more(self, sp: _Person, rule: str, away: Lit, neighbour: Lit, then: Lit) -> None:
+        """Not all three: ``away`` on a day, ``neighbour`` (the day before or after) not, and
+        ``then`` (a shift on the day before the block, or after it)."""
+        if not _fixed([away, neighbour, then]):
+            self.model.add(away - neighbour + then <= 1 + self._excess(rule, 1, sp))
+
+    def _first_of(self, name: str, day: Lit, neighbour: Lit) -> Lit:
+        """1 when ``day`` is away and ``neighbour`` (the day before or after) is not."""
+        if isinstance(day, int) and isinstance(neighbour, int):
+            return int(day == 1 and neighbour == 0)
+        first = self.model.new_bool_var(name)
+        self.model.add(first >= day - neighbour)
+        self.model.add(first <= day)
+        self.model.add(first <= 1 - neighbour)
+        return first
 
     def _min_consecutive_days(self, sp: _Person) -> None:
         """Runs of work inside the horizon last at least ``min_consecutive_days``."""
@@ -513,7 +546,7 @@ class RosterModel:
         """Forbid every run shorter than ``minimum`` that does not touch the horizon's ends."""
         if minimum <= 1:
             return
-        w = [self._work_literal(sp, d) for d in self.days]
+        w = [self.work(sp, d) for d in self.days]
         n = len(w)
         rule = "min_consecutive_days" if working else "min_consecutive_days_off"
         for length in range(1, minimum):
@@ -521,18 +554,23 @@ class RosterModel:
                 inside = w[start : start + length]
                 border = [w[start - 1], w[start + length]]
                 # clause: the run is not exactly these days (borders are the other state)
-                excess = [self._excess(rule, 1, sp)] if self.policy.is_soft(rule) else []
                 if working:
-                    self.model.add_bool_or([*border, *(lit.Not() for lit in inside), *excess])
+                    self._clause(sp, rule, border, inside)
                 else:
-                    self.model.add_bool_or([*(lit.Not() for lit in border), *inside, *excess])
+                    self._clause(sp, rule, inside, border)
 
-    def _work_literal(self, sp: _Person, day: date) -> cp_model.IntVar:
-        """The day's work variable, or a constant false literal when nothing can be worked."""
-        var = sp.works.get(day)
-        if var is None:
-            var = sp.works[day] = self.model.new_constant(0)
-        return var
+    def _clause(self, sp: _Person, rule: str, some: list[Lit], not_all: list[Lit]) -> None:
+        """One of ``some`` is 1 or one of ``not_all`` is 0 (fixed values folded in: a clause
+        that already holds is left out)."""
+        if any(_is(v, 1) for v in some) or any(_is(v, 0) for v in not_all):
+            return
+        literals: list[cp_model.LiteralT] = [v for v in some if not isinstance(v, int)]
+        literals += [v.Not() for v in not_all if not isinstance(v, int)]
+        if self.policy.is_soft(rule):
+            literals.append(self._excess(rule, 1, sp))
+        elif not literals:
+            return  # fixed and already broken: not this model's to mend
+        self.model.add_bool_or(literals)
 
     def _weekends(self, sp: _Person) -> None:
         """Weekends worked (Saturday or Sunday) within the person's or the policy's limit."""
@@ -545,13 +583,17 @@ class RosterModel:
                 weekends[sat].append(d)
         if len(weekends) <= limit:
             return
-        worked = []
+        worked: list[Lit] = []
         for sat, days in weekends.items():
+            day_vars = [self.work(sp, d) for d in days]
+            if any(_is(v, 1) for v in day_vars) or _fixed(day_vars):
+                worked.append(int(any(_is(v, 1) for v in day_vars)))
+                continue
             var = self.model.new_bool_var(f"weekend[{sp.person.service_number},{sat}]")
-            day_vars = [self._work_literal(sp, d) for d in days]
             self.model.add_max_equality(var, day_vars)
             worked.append(var)
-        self.model.add(sum(worked) <= limit + self._excess("weekends", len(worked), sp))
+        if not _fixed(worked):
+            self.model.add(sum(worked) <= limit + self._excess("weekends", len(worked), sp))
 
     def _forbidden_successions(self, sp: _Person) -> None:
         """Shift label pairs that may not follow on the next day.
@@ -570,7 +612,7 @@ class RosterModel:
             for labels, banned_labels in groups:
                 today = [e.var for e in entries if e.shift.label in labels]
                 banned = [e.var for e in tomorrow if e.shift.label in banned_labels] if today else []
-                if banned:
+                if banned and not _fixed(today + banned):
                     excess = self._excess("forbidden_succession", 1, sp)
                     self.model.add(cp_model.LinearExpr.sum([*today, *banned]) <= 1 + excess)
 
@@ -587,7 +629,7 @@ class RosterModel:
     def _person_limits(self, sp: _Person) -> None:
         """Per-person maximum shifts (in all and by label) and total minutes."""
         limits = sp.person.limits
-        by_label: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        by_label: dict[str, list[Lit]] = defaultdict(list)
         for e in sp.entries:
             by_label[e.shift.label].append(e.var)
         for label, limit in limits.max_shifts_by_label:
