@@ -319,13 +319,23 @@ class RosterModel:
             ]
             for day, entries in sp.by_day.items()
         }
+        soonest = {day: min(d for _, d, _ in timed_day) for day, timed_day in timed.items()}
+        latest = {day: max(r for _, _, r in timed_day) for day, timed_day in timed.items()}
+        bases = {e.cand.reach.base for e in sp.sequence}
+        moving = max(
+            (self.problem.travel.leg(a, b).minutes for a in bases for b in bases if a != b), default=0
+        )
         for day, later in timed.items():
             for back in (1, 2):
-                earlier = timed.get(day - timedelta(days=back))
-                if not earlier or _fixed(e.var for e, _, _ in earlier + later):
-                    continue
-                clashing = self._clashing_bases(earlier, later)
-                if not clashing:
+                before = day - timedelta(days=back)
+                earlier = timed.get(before)
+                # Most pairs of days clash in no way (checked first: a year is long), or are fixed.
+                if (
+                    not earlier
+                    or latest[before] + moving <= soonest[day]
+                    or _fixed(e.var for e, _, _ in earlier + later)
+                    or not (clashing := self._clashing_bases(earlier, later))
+                ):
                     continue
                 released = cp_model.LinearExpr.weighted_sum(
                     [e.var for e, _, _ in earlier], [r for _, _, r in earlier]
