@@ -160,12 +160,17 @@ def _bench_curtois(args: argparse.Namespace) -> int:
         Path(args.out) if args.out else None,
         only=set(args.only.split(",")) if args.only else None,
         report=lambda row: print(curtois_bench.format_row(row), flush=True),
+        seeds=args.seeds,
     )
-    ratios = [r.objective / r.best_known for r in rows if r.objective is not None and r.best_known]
-    if ratios:
+    spreads = curtois_bench.median_ratios(rows)
+    if args.seeds > 1:
+        for name, (median, low, high) in spreads.items():
+            print(f"{name}: objective / best-known median {median:.4f}, lowest {low:.4f}, highest {high:.4f}")
+    if spreads:
+        medians = [median for median, _, _ in spreads.values()]
         print(
-            f"geometric mean of objective / best-known over {len(ratios)} instances: "
-            f"{math.prod(ratios) ** (1 / len(ratios)):.4f}"
+            f"geometric mean of {'median ' if args.seeds > 1 else ''}objective / best-known over "
+            f"{len(medians)} instances: {math.prod(medians) ** (1 / len(medians)):.4f}"
         )
     return 0 if all(r.breaches == 0 and r.agrees for r in rows) else 1
 
@@ -232,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance (default 60)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", metavar="DIR", help="write each roster as InstanceN.roster")
+    p.add_argument(
+        "--seeds", type=int, default=1, help="runs per instance, seeds 0, 1, ...: medians and spread"
+    )
     p.add_argument(
         "--only", metavar="NAMES", help="comma-separated instance names, e.g. Instance7,Instance10"
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import math
 import re
+import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deployer.domain.scoring import score
@@ -31,6 +32,7 @@ class BenchRow:
     breaches: int
     agrees: bool
     """The validator's independent objective equals the solver's."""
+    seed: int = 0
 
     @property
     def gap_to_best(self) -> float | None:
@@ -72,15 +74,21 @@ def run(
     out: Path | None = None,
     report: Callable[[BenchRow], None] | None = None,
     only: set[str] | None = None,
+    seeds: int = 1,
 ) -> list[BenchRow]:
-    """Solve every instance in ``folder`` (or those named in ``only``); write rosters to ``out``."""
+    """Solve every instance in ``folder`` (or those named in ``only``) ``seeds`` times, from seed
+    ``params.seed`` on (single runs of the same code spread by 15-30 % on the harder instances);
+    write the rosters of the last run to ``out``."""
     known = best_known(folder)
     rows = []
-    for path in instance_files(folder):
-        if only is not None and path.stem not in only:
-            continue
+    for path, seed in (
+        (path, params.seed + k)
+        for path in instance_files(folder)
+        if only is None or path.stem in only
+        for k in range(seeds)
+    ):
         instance = read_instance(path)
-        result = solve(instance.problem, params)
+        result = solve(instance.problem, replace(params, seed=seed))
         independent = score(instance.problem, result.assignments).total
         row = BenchRow(
             instance=instance.name,
@@ -93,6 +101,7 @@ def run(
             wall_seconds=result.wall_seconds,
             breaches=len(hard_breaches(validate(instance.problem, result.assignments))),
             agrees=result.objective is not None and abs(independent - result.objective) < 1e-6,
+            seed=seed,
         )
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
@@ -115,6 +124,7 @@ HEADER = (
     "seconds",
     "breaches",
     "agrees",
+    "seed",
 )
 
 
@@ -137,5 +147,16 @@ def format_row(row: BenchRow) -> str:
         f"{row.wall_seconds:.1f}",
         str(row.breaches),
         "yes" if row.agrees else "NO",
+        str(row.seed),
     )
     return "| " + " | ".join(cells) + " |"
+
+
+def median_ratios(rows: list[BenchRow]) -> dict[str, tuple[float, float, float]]:
+    """Per instance with a best-known value: the median, lowest and highest objective / best-known
+    over its runs."""
+    ratios: dict[str, list[float]] = {}
+    for r in rows:
+        if r.objective is not None and r.best_known:
+            ratios.setdefault(r.instance, []).append(r.objective / r.best_known)
+    return {name: (statistics.median(v), min(v), max(v)) for name, v in ratios.items()}

@@ -50,8 +50,38 @@ def test_the_bench_command_prints_the_machine_pace_a_row_and_the_mean(
     assert code == 0
     pace = float(lines[0].split(":")[1].split("ms")[0])
     assert lines[0].startswith("machine pace:") and pace > 0
-    assert lines[3].startswith("| Instance1 | 8 | 14 |") and lines[3].endswith("| 0 | yes |")
+    assert lines[3].startswith("| Instance1 | 8 | 14 |") and lines[3].endswith("| 0 | yes | 0 |")
     assert lines[4].startswith("geometric mean of objective / best-known over 1 instances:")
+
+
+@needs_instances
+def test_the_bench_command_runs_each_instance_once_per_seed_and_gives_the_median(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        [
+            "bench",
+            "curtois",
+            "--instances",
+            str(SHARED),
+            "--only",
+            "Instance2",
+            "--time-limit",
+            "2",
+            "--seeds",
+            "3",
+        ]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    runs = [line for line in lines if line.startswith("| Instance2 |")]
+    assert [line.rsplit("|", 2)[1].strip() for line in runs] == ["0", "1", "2"]
+    ratios = sorted(float(line.split("|")[5]) / 828 for line in runs)
+    median = float(
+        next(line for line in lines if line.startswith("Instance2:")).split("median ")[1].split(",")[0]
+    )
+    assert median == pytest.approx(ratios[1], abs=1e-4)
+    assert lines[-1].startswith("geometric mean of median objective / best-known over 1 instances:")
 
 
 @needs_instances
