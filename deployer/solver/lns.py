@@ -220,7 +220,10 @@ class LargeNeighbourhoodSearch:
         solver.parameters.linearization_level = 2
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         status = solver.solve(model.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        after = model.roster_cost(solver)
+        if after >= before:
             return False
         shifts = self.cands.shifts
         chosen = [
@@ -237,5 +240,5 @@ class LargeNeighbourhoodSearch:
         ]
         self.roster = outside + chosen
         self.improvements += 1
-        self.gain = 0.0 if before == math.inf else (before - solver.objective_value) / 60
+        self.gain = 0.0 if before == math.inf else (before - after) / 60
         return True
