@@ -361,11 +361,11 @@ class RosterModel:
                 )
                 excess = self._excess("rest_between_shifts", 1, sp)
                 unless = [excess.Not()] if soft else []  # type: ignore[union-attr]
-                for (a, b), moving in clashing.items():
-                    both = [self._at_base(sp, day - timedelta(days=back), a), self._at_base(sp, day, b)]
+                for (a, b), move in clashing.items():
+                    both = [self._at_base(sp, before, a), self._at_base(sp, day, b)]
                     if not any(_is(v, 0) for v in both):
                         when = [v for v in both if not isinstance(v, int)]
-                        self.model.add(departs - released >= moving).only_enforce_if([*when, *unless])
+                        self.model.add(departs - released >= move).only_enforce_if([*when, *unless])
 
     def _clashing_bases(
         self, earlier: list[tuple[_Entry, int, int]], later: list[tuple[_Entry, int, int]]

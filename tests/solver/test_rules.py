@@ -71,13 +71,16 @@ def test_rest_between_shifts() -> None:
 def test_rest_between_shifts_allows_exactly_what_the_validator_does(
     gap: int, earlier_site: str, later_site: str
 ) -> None:
-    # Travel days free, so that only the rest (with the move between bases) decides.
+    # Travel days free, so that only the rest (with the move between bases) decides. An evening
+    # then a morning first: one of them stays unfilled, and the pair asked about comes after
+    # another pair of days whose rest the model holds too.
     free_travel = frozenset({"travel_days", "rest_after_deployment"})
+    first = [shift("GEE-KP", 0, EVENING), shift("GEE-KP", 1, DAY)]
     for earlier, later in itertools.product((DAY, EVENING, NIGHT), repeat=2):
-        shifts = [shift(earlier_site, 0, earlier), shift(later_site, gap, later)]
+        shifts = [*first, shift(earlier_site, 3, earlier), shift(later_site, 3 + gap, later)]
         p = problem(shifts, [person("1")], soft_rules=free_travel)  # soft rules cost nothing here
-        allowed = "rest_between_shifts" not in {b.rule for b in validate(p, on(shifts, "1", 0, 1))}
-        assert (solve_checked(p).unfilled == 0) is allowed, (earlier.label, later.label)
+        allowed = "rest_between_shifts" not in {b.rule for b in validate(p, on(shifts, "1", 2, 3))}
+        assert solve_checked(p).unfilled == 1 + (not allowed), (earlier.label, later.label)
 
 
 def test_shift_and_duty_length() -> None:
