@@ -1,6 +1,6 @@
 """Solve Curtois & Qu benchmark instances and compare with the best-known values.
 
-Usage: python bench/curtois.py --instances DIR [--time-limit 60] [--workers 2] [--out DIR]
+Usage: python bench/curtois.py --instances DIR [--time-limit 60] [--workers 2] [--out DIR] [--seeds N]
 (also: python -m deployer bench curtois ...)
 """
 
