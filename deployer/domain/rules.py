@@ -125,7 +125,17 @@ def rest_between(
     earlier_end: int, earlier_reach: Reach, later_start: int, later_reach: Reach, moving: int
 ) -> int:
     """:func:`rest_minutes` on times in minutes from any common origin (what the solver uses)."""
-    return (later_start - later_reach.minutes) - (earlier_end + earlier_reach.minutes) - moving
+    return leaves_at(later_start, later_reach) - back_at(earlier_end, earlier_reach) - moving
+
+
+def leaves_at(start: int, shift_reach: Reach) -> int:
+    """When the person leaves their base for a shift starting at ``start`` (minutes)."""
+    return start - shift_reach.minutes
+
+
+def back_at(end: int, shift_reach: Reach) -> int:
+    """When the person is back at their base after a shift ending at ``end`` (minutes)."""
+    return end + shift_reach.minutes
 
 
 def duty_minutes(shift_minutes: int, shift_reach: Reach) -> int:

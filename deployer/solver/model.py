@@ -20,7 +20,7 @@ from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import duty_minutes, minutes_by_day, personal, weekend_of
+from deployer.domain.rules import back_at, duty_minutes, leaves_at, minutes_by_day, personal, weekend_of
 from deployer.domain.scoring import TERMS, fairness_loads, fairness_units, overtime_allowance
 from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
@@ -314,51 +314,49 @@ class RosterModel:
         """No two shifts overlap or leave less rest than the policy needs (travel counted).
 
         At most one shift a day is worked, so a day's departure (a shift's start less the journey
-        there) and its release (the end, the journey back and the rest the shift's length needs)
-        are sums over its entries. When both days are worked, the later departure comes no earlier
-        than the earlier release, plus the move between bases where they differ (one constraint
-        per pair of bases that needs it). Clash constraints per pair of shifts grew with the
-        square of the shifts a day: three people's four weeks of a 120-shift day took 10 s.
+        there) and its release (back at base, plus the rest the shift's length needs) are sums
+        over its entries. When both days are worked, the later departure comes no earlier than
+        the earlier release, plus the move between bases where they differ (one constraint per
+        pair of bases that needs it). Clash constraints per pair of shifts grew with the square
+        of the shifts a day: three people's four weeks of a 120-shift day took 10 s.
         """
         start, end, length = self.cands.start_min, self.cands.end_min, self.cands.length
-        soft = self.policy.is_soft("rest_between_shifts")
-        timed: dict[date, list[tuple[_Entry, int, int]]] = {
-            day: [
-                (
-                    e,
-                    start[e.cand.shift] - e.cand.reach.minutes,
-                    end[e.cand.shift]
-                    + e.cand.reach.minutes
-                    + self.policy.rest_required_after(length[e.cand.shift]),
-                )
+        # Per day: each entry's departure and release; per day and base, the soonest departure
+        # and the latest release, which decide whether a pair of days can clash at all.
+        leave: dict[date, list[int]] = {}
+        free: dict[date, list[int]] = {}
+        soonest: dict[date, dict[str, int]] = {}
+        latest: dict[date, dict[str, int]] = {}
+        for day, entries in sp.by_day.items():
+            leave[day] = [leaves_at(start[e.cand.shift], e.cand.reach) for e in entries]
+            free[day] = [
+                back_at(end[e.cand.shift], e.cand.reach)
+                + self.policy.rest_required_after(length[e.cand.shift])
                 for e in entries
             ]
-            for day, entries in sp.by_day.items()
-        }
-        soonest = {day: min(d for _, d, _ in timed_day) for day, timed_day in timed.items()}
-        latest = {day: max(r for _, _, r in timed_day) for day, timed_day in timed.items()}
-        bases = {e.cand.reach.base for e in sp.sequence}
+            soonest[day], latest[day] = {}, {}
+            for e, d, r in zip(entries, leave[day], free[day], strict=True):
+                base = e.cand.reach.base
+                soonest[day][base] = min(soonest[day].get(base, d), d)
+                latest[day][base] = max(latest[day].get(base, r), r)
+        bases = {base for by_base in soonest.values() for base in by_base}
         moving = max(
             (self.problem.travel.leg(a, b).minutes for a in bases for b in bases if a != b), default=0
         )
-        for day, later in timed.items():
+        soft = self.policy.is_soft("rest_between_shifts")
+        for day, entries in sp.by_day.items():
             for back in (1, 2):
                 before = day - timedelta(days=back)
-                earlier = timed.get(before)
                 # Most pairs of days clash in no way (checked first: a year is long), or are fixed.
                 if (
-                    not earlier
-                    or latest[before] + moving <= soonest[day]
-                    or _fixed(e.var for e, _, _ in earlier + later)
-                    or not (clashing := self._clashing_bases(earlier, later))
+                    before not in latest
+                    or max(latest[before].values()) + moving <= min(soonest[day].values())
+                    or _fixed(e.var for e in [*sp.by_day[before], *entries])
+                    or not (clashing := self._clashing_bases(latest[before], soonest[day]))
                 ):
                     continue
-                released = cp_model.LinearExpr.weighted_sum(
-                    [e.var for e, _, _ in earlier], [r for _, _, r in earlier]
-                )
-                departs = cp_model.LinearExpr.weighted_sum(
-                    [e.var for e, _, _ in later], [d for _, d, _ in later]
-                )
+                departs = cp_model.LinearExpr.weighted_sum([e.var for e in entries], leave[day])
+                released = cp_model.LinearExpr.weighted_sum([e.var for e in sp.by_day[before]], free[before])
                 excess = self._excess("rest_between_shifts", 1, sp)
                 unless = [excess.Not()] if soft else []  # type: ignore[union-attr]
                 for (a, b), move in clashing.items():
@@ -368,24 +366,18 @@ class RosterModel:
                         self.model.add(departs - released >= move).only_enforce_if([*when, *unless])
 
     def _clashing_bases(
-        self, earlier: list[tuple[_Entry, int, int]], later: list[tuple[_Entry, int, int]]
+        self, latest: dict[str, int], soonest: dict[str, int]
     ) -> dict[tuple[str | None, str | None], int]:
         """(earlier base, later base) -> the move between them, for the pairs where some shift of
-        the later day could start too soon after some shift of the earlier one; None stands for
-        any base (the move is then 0, which every pair needs at least)."""
-        travel = self.problem.travel
-        latest: dict[str, int] = {}
-        for e, _, released in earlier:
-            latest[e.cand.reach.base] = max(latest.get(e.cand.reach.base, released), released)
-        soonest: dict[str, int] = {}
-        for e, departs, _ in later:
-            soonest[e.cand.reach.base] = min(soonest.get(e.cand.reach.base, departs), departs)
+        the later day (departing ``soonest`` by base) could start too soon after some shift of the
+        earlier one (released ``latest`` by base); None stands for any base (the move is then 0,
+        which every pair needs at least)."""
         out: dict[tuple[str | None, str | None], int] = {}
         if max(latest.values()) > min(soonest.values()):
             out[(None, None)] = 0
         for a, released in latest.items():
             for b, departs in soonest.items():
-                moving = travel.leg(a, b).minutes if a != b else 0
+                moving = self.problem.travel.leg(a, b).minutes if a != b else 0
                 if moving and released + moving > departs:
                     out[(a, b)] = moving
         return out
@@ -552,8 +544,8 @@ class RosterModel:
 
     def _first_of(self, name: str, day: Lit, neighbour: Lit) -> Lit:
         """1 when ``day`` is away and ``neighbour`` (the day before or after) is not."""
-        if isinstance(day, int) and isinstance(neighbour, int):
-            return int(day == 1 and neighbour == 0)
+        if _fixed([day, neighbour]):
+            return int(_is(day, 1) and _is(neighbour, 0))
         first = self.model.new_bool_var(name)
         self.model.add(first >= day - neighbour)
         self.model.add(first <= day)
@@ -612,8 +604,8 @@ class RosterModel:
         worked: list[Lit] = []
         for sat, days in weekends.items():
             day_vars = [self.work(sp, d) for d in days]
-            if any(_is(v, 1) for v in day_vars) or _fixed(day_vars):
-                worked.append(int(any(_is(v, 1) for v in day_vars)))
+            if (fixed_on := any(_is(v, 1) for v in day_vars)) or _fixed(day_vars):
+                worked.append(int(fixed_on))
                 continue
             var = self.model.new_bool_var(f"weekend[{sp.person.service_number},{sat}]")
             self.model.add_max_equality(var, day_vars)
