@@ -13,7 +13,7 @@ from pathlib import Path
 
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
-from deployer.interchange.curtois import read_instance, roster_text
+from deployer.interchange.curtois import Instance, read_instance, roster_text
 from deployer.solver.engine import SolveParameters, solve
 
 
@@ -81,35 +81,37 @@ def run(
     write the rosters of the last run to ``out``."""
     known = best_known(folder)
     rows = []
-    for path, seed in (
-        (path, params.seed + k)
-        for path in instance_files(folder)
-        if only is None or path.stem in only
-        for k in range(seeds)
-    ):
-        instance = read_instance(path)
-        result = solve(instance.problem, replace(params, seed=seed))
-        independent = score(instance.problem, result.assignments).total
-        row = BenchRow(
-            instance=instance.name,
-            staff=len(instance.problem.staff),
-            days=instance.days,
-            status=str(result.status),
-            objective=result.objective,
-            bound=result.bound,
-            best_known=known.get(instance.name),
-            wall_seconds=result.wall_seconds,
-            breaches=len(hard_breaches(validate(instance.problem, result.assignments))),
-            agrees=result.objective is not None and abs(independent - result.objective) < 1e-6,
-            seed=seed,
-        )
-        if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / f"{instance.name}.roster").write_text(roster_text(instance, result.assignments))
-        rows.append(row)
-        if report is not None:
-            report(row)
+    instances = (read_instance(p) for p in instance_files(folder) if only is None or p.stem in only)
+    for instance in instances:
+        for seed in range(params.seed, params.seed + seeds):
+            rows.append(_run_once(instance, replace(params, seed=seed), known, out))
+            if report is not None:
+                report(rows[-1])
     return rows
+
+
+def _run_once(
+    instance: Instance, params: SolveParameters, known: dict[str, float], out: Path | None
+) -> BenchRow:
+    """One solve of ``instance``, checked by the validator and the scorer; its roster written to ``out``."""
+    result = solve(instance.problem, params)
+    independent = score(instance.problem, result.assignments).total
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{instance.name}.roster").write_text(roster_text(instance, result.assignments))
+    return BenchRow(
+        instance=instance.name,
+        staff=len(instance.problem.staff),
+        days=instance.days,
+        status=str(result.status),
+        objective=result.objective,
+        bound=result.bound,
+        best_known=known.get(instance.name),
+        wall_seconds=result.wall_seconds,
+        breaches=len(hard_breaches(validate(instance.problem, result.assignments))),
+        agrees=result.objective is not None and abs(independent - result.objective) < 1e-6,
+        seed=params.seed,
+    )
 
 
 HEADER = (
