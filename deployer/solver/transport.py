@@ -133,7 +133,7 @@ class _Programme:
         people away for the first day alone.
         """
         problem, cands, w = self.problem, self.cands, self.problem.weights
-        longest = _longest_deployment(problem, self.days)
+        longest = longest_deployment(problem, self.days)
         column = {i: n for n, i in enumerate(self.shifts)}
         by_site: dict[str, list[int]] = defaultdict(list)
         for i in self.shifts:
@@ -402,7 +402,7 @@ def _days_in_run(policy: FatiguePolicy, person: StaffMember, run: int) -> int:
     return run - run // (most + 1)
 
 
-def _longest_deployment(problem: RosterProblem, days: int) -> int:
+def longest_deployment(problem: RosterProblem, days: int) -> int:
     """The most days one deployment can last: the policy's limit, and with a travel day at each
     end counted as days of duty, two fewer than the most days in a row anyone may work."""
     policy = problem.operation.policy

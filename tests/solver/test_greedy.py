@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from deployer.domain.locations import Leg, Location, LocationKind, TravelMatrix
+from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind, StaffRequest
 from deployer.solver.candidates import Candidates
 from deployer.solver.greedy import greedy_roster
 from deployer.solver.lns import LargeNeighbourhoodSearch
-from deployer.solver.transport import transport_plan
-from tests.builders import FIRST_DAY, daily, person, problem
+from deployer.solver.transport import TransportPlan, transport_plan
+from tests.builders import FIRST_DAY, LEGS, PLACES, daily, person, problem
 
 
 def _workers(shifts_needing: int, requests: tuple[StaffRequest, ...], planned: bool = False) -> set[str]:
@@ -41,3 +43,38 @@ def test_a_city_neighbourhood_offers_its_work_to_people_living_there_first() -> 
     lns = LargeNeighbourhoodSearch(p, Candidates(p, people=[]), roster, seed=1)
     hood = lns.choose("city_days")
     assert "G1" in {person.service_number for person in hood.people}
+
+
+def _with_station(p: RosterProblem, code: str, legs: dict[tuple[str, str], Leg]) -> RosterProblem:
+    """``p`` with one more home station, ``legs`` away from where it matters."""
+    station = Location(code, code, LocationKind.STATION, -37.8, 144.9, city="GEE")
+    places = {x.code: x for x in PLACES} | {code: station}
+    return replace(p, travel=TravelMatrix(places, LEGS | legs))
+
+
+def _unplanned(p: RosterProblem) -> TransportPlan:
+    """A plan that sends no one anywhere but tells the stations apart: the fallback order decides."""
+    stations = sorted({x.home_station for x in p.staff})
+    return TransportPlan(0.0, {x.service_number: stations.index(x.home_station) for x in p.staff}, {})
+
+
+def _days_worked(p: RosterProblem, plan: TransportPlan | None) -> dict[str, int]:
+    worked: dict[str, int] = {}
+    for a in greedy_roster(p, Candidates(p), plan):
+        worked[a.service_number] = worked.get(a.service_number, 0) + 1
+    return worked
+
+
+def test_following_a_plan_the_nearest_commuters_take_the_work_before_those_further_away() -> None:
+    p = problem(daily("GEE-KP", 4), [person("G1"), person("G2"), person("L1", home_station="STN-LAR")])
+    p = _with_station(p, "STN-LAR", {("STN-LAR", "GEE-KP"): Leg(60, 40.0)})
+    assert _days_worked(p, _unplanned(p)) == {"G1": 4}
+    assert set(_days_worked(p, None)) == {"G1", "G2", "L1"}  # without a plan, work is spread
+
+
+def test_the_lodger_with_the_shorter_trip_home_is_sent_first() -> None:
+    far = person("B1", home_station="STN-BAL")
+    p = problem(daily("MIL-SG", 2), [far, person("G1")])
+    trip = Leg(420, 560.0)
+    p = _with_station(p, "STN-BAL", {("STN-BAL", "MIL-SG"): trip, ("STN-BAL", "MIL"): trip})
+    assert set(_days_worked(p, None)) == {"G1"}
