@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import TimeOff, cities_asked
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import personal
+from deployer.domain.rules import Reach, personal
 from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
@@ -50,7 +50,8 @@ class PersonState:
         )
         self.max_days = personal(self.policy, person, "max_consecutive_days") or 0
 
-    def _away(self, day: int) -> str | None:
+    def lodged_at(self, day: int) -> str | None:
+        """Where the person is lodged on ``day`` (None: at home or off)."""
         c = self.taken.get(day)
         return c.reach.base if c is not None and c.reach.lodged else None
 
@@ -157,11 +158,11 @@ class PersonState:
         rest = self.policy.rest_days_after_deployment
         city = c.reach.base if c.reach.lodged else None
         # The new shift may not fall on a travel or rest day of a deployment already rostered.
-        if self._away(d - 1) not in (None, city) or self._away(d + 1) not in (None, city):
+        if self.lodged_at(d - 1) not in (None, city) or self.lodged_at(d + 1) not in (None, city):
             return False
         for k in range(2, rest + 2):
-            ended = self._away(d - k)
-            if ended is not None and self._away(d - k + 1) != ended:
+            ended = self.lodged_at(d - k)
+            if ended is not None and self.lodged_at(d - k + 1) != ended:
                 return False
         if city is None:
             return True
@@ -170,9 +171,9 @@ class PersonState:
             > self.policy.max_deployment_days
         ):
             return False
-        if self._away(d - 1) != city and (d - 1) in self.taken:
+        if self.lodged_at(d - 1) != city and (d - 1) in self.taken:
             return False  # travel day before a new deployment
-        if self._away(d + 1) != city:
+        if self.lodged_at(d + 1) != city:
             return all(d + k not in self.taken for k in range(1, rest + 2))
         return True
 
@@ -216,21 +217,22 @@ Tier = tuple[Iterable[tuple[int, StaffMember]], Callable[[int, StaffMember], Non
 
 class _Pools:
     """People who could ever fill a kind of line at a site, split into commuters (nearest first)
-    and lodgers (least travel first: the trip home shared by a deployment's shifts, and the
-    commute from lodging).
+    and lodgers.
 
     Each list is scanned from a rotating cursor so that work spreads over the pool instead of
-    piling onto its first members. Commuters may instead be scanned from the nearest each time
-    (``rotate_commuters`` off): following a transport plan, rotating spread the work over commuters
-    up to 90 minutes away while the nearest stood idle, and the shifts the locals did not take
-    went to people from further away (Games demo, 4,000 staff, seeds 0 and 1: planned roster
-    1,018,127 → 996,278 and 974,205 → 956,912, session 17).
+    piling onto its first members. Following a transport plan (``by_cost``), commuters are scanned
+    from the nearest each time and lodgers sorted by their travel (the trip home shared by a
+    deployment's shifts, and the commute from lodging): rotating spread the work over commuters up
+    to 90 minutes away while the nearest stood idle, and the shifts the locals did not take went
+    to people from further away (Games demo, 4,000 staff, seeds 0 and 1: planned roster 1,018,127
+    → 996,278 and 974,205 → 956,912, session 17). Without a plan the first roster comes sooner
+    as it was (sorting lodgers made it 3 s slower at 4,000 staff).
     """
 
-    def __init__(self, problem: RosterProblem, cands: Candidates, rotate_commuters: bool = True) -> None:
+    def __init__(self, problem: RosterProblem, cands: Candidates, by_cost: bool = False) -> None:
         self.problem = problem
         self.cands = cands
-        self.rotate_commuters = rotate_commuters
+        self.by_cost = by_cost
         self.longest = longest_deployment(problem, len(problem.operation.days))
         self._pools: dict[tuple[str, int], tuple[list[StaffMember], list[StaffMember]]] = {}
         self._cursor: dict[tuple[str, int, bool], int] = defaultdict(int)
@@ -255,22 +257,31 @@ class _Pools:
         key = (site, kind)
         if key not in self._pools:
             commuters: list[tuple[float, StaffMember]] = []
-            lodgers: list[tuple[float, StaffMember]] = []
+            lodging: list[tuple[float, list[StaffMember]]] = []
             for members in self._by_home(kind).values():
                 site_reach = self.cands.reach_of(members[0], site)
                 if site_reach is None:
                     continue
                 if site_reach.lodged:
-                    trip = 2 * self.problem.travel.leg(members[0].home_station, site_reach.base).km
-                    lodgers.extend((trip / self.longest + 2 * site_reach.km, p) for p in members)
+                    lodging.append((self._lodged_travel(members[0], site_reach), members))
                 else:
                     commuters.extend((site_reach.minutes, p) for p in members)
+            lodging.sort(key=lambda pair: pair[0])
+            lodgers = [p for _, members in lodging for p in members]
             city = self.problem.travel.locations[site].city
             # People who asked for another city come last: each shift here costs their request.
             commuters.sort(key=lambda pair: (self._elsewhere(pair[1], city), pair[0]))
-            lodgers.sort(key=lambda pair: (self._elsewhere(pair[1], city), pair[0]))
-            self._pools[key] = ([p for _, p in commuters], [p for _, p in lodgers])
+            lodgers.sort(key=lambda p: self._elsewhere(p, city))
+            self._pools[key] = ([p for _, p in commuters], lodgers)
         return self._pools[key]
+
+    def _lodged_travel(self, person: StaffMember, site_reach: Reach) -> float:
+        """Kilometres a lodged shift costs following a plan: its share of the trip home (one per
+        deployment of the longest length) and the commute from lodging; 0 without a plan."""
+        if not self.by_cost:
+            return 0.0
+        trip = 2 * self.problem.travel.leg(person.home_station, site_reach.base).km
+        return trip / self.longest + 2 * site_reach.km
 
     def rotation(self, site: str, kind: int, lodged: bool) -> Iterator[tuple[int, StaffMember]]:
         """The commuters or lodgers of a pool with their positions, from where the last scan stopped."""
@@ -280,7 +291,7 @@ class _Pools:
             yield k % len(people), people[k % len(people)]
 
     def advance(self, site: str, kind: int, lodged: bool, position: int) -> None:
-        if lodged or self.rotate_commuters:
+        if lodged or not self.by_cost:
             self._cursor[(site, kind, lodged)] = position + 1
 
     def tier(self, site: str, kind: int, lodged: bool) -> Tier:
@@ -353,7 +364,7 @@ def greedy_roster(
                 state_of(person).take(c)
                 out.append(Assignment(a.shift_key, a.service_number, a.line, pinned=True))
                 filled[(i, a.line)] += 1
-    pools = _Pools(problem, cands, rotate_commuters=plan is None)
+    pools = _Pools(problem, cands, by_cost=plan is not None)
     off = TimeOff(problem.requests if plan is not None else ())
     planned = _Planned(problem, plan) if plan is not None else None
     deployed: dict[tuple[str, int], list[StaffMember]] = defaultdict(list)

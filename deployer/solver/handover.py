@@ -1,0 +1,241 @@
+"""Handing shifts to colleagues who work them for less: a quick pass after the constructive roster.
+
+The constructive pass fills shifts in time order, so it hands out work before it knows the rest
+of the month: by its end some commuters work far beyond their contracted hours while colleagues
+of the same station stay under theirs, and some shifts are worked from further away than someone
+free that day lives. This pass offers each shift to the people who commute to its site, cheapest
+station first, and hands it over when the taker keeps every rule and the roster saves: the
+shift's fatigue and travel, both people's overtime, and a night of lodging (with the trip home
+for a one-day deployment) when the holder was lodged at an end of a deployment. Takers never
+work a shift they asked off or in a city they did not ask for; fairness (the heaviest loads) is
+left to the engine, which scores the whole roster again.
+
+Taking a shift away keeps every rule only where no minimum applies (runs of days, days off or
+total hours), so the pass runs only then; re-rostering (a published roster) is left as it is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from math import inf
+
+from deployer.domain.problem import RosterProblem
+from deployer.domain.requests import RequestKind, TimeOff, cities_asked
+from deployer.domain.roster import Assignment
+from deployer.domain.rules import Reach, personal
+from deployer.domain.scoring import overtime_allowance
+from deployer.domain.staff import StaffMember
+from deployer.solver.candidates import Candidate, Candidates
+from deployer.solver.greedy import PersonState
+
+Station = tuple[str, bool]
+"""What decides how a person reaches a site: home station and whether they may deploy away."""
+
+
+def hand_over(
+    problem: RosterProblem, cands: Candidates, roster: list[Assignment], deadline: float
+) -> list[Assignment]:
+    """``roster`` with shifts handed to people who work them for less, pass after pass until one
+    hands nothing over or ``deadline`` (perf_counter seconds) passes (``roster`` itself when
+    nothing was)."""
+    if problem.published or not _removal_keeps_rules(problem):
+        return roster
+    handing = _Handover(problem, cands, roster)
+    handed = False
+    while time.perf_counter() < deadline and handing.sweep(deadline):
+        handed = True
+    return handing.roster() if handed else roster
+
+
+def _removal_keeps_rules(problem: RosterProblem) -> bool:
+    """Whether taking any shift away keeps the rules: no minimum run, days off or hours."""
+    policy = problem.operation.policy
+    return all(
+        (personal(policy, p, "min_consecutive_days") or 1) <= 1
+        and (personal(policy, p, "min_consecutive_days_off") or 1) <= 1
+        and not p.limits.min_total_minutes
+        for p in problem.staff
+    )
+
+
+class _Handover:
+    """Everyone's shifts as rule states, and the people who commute to each site by station."""
+
+    def __init__(self, problem: RosterProblem, cands: Candidates, roster: list[Assignment]) -> None:
+        self.problem, self.cands = problem, cands
+        w = problem.weights
+        self.overtime_per_minute = w.overtime_per_hour / 60
+        days = len(problem.operation.days)
+        self.allowance = {
+            p.service_number: overtime_allowance(p.limits.contracted_minutes_per_week, days)
+            for p in problem.staff
+        }
+        self.off = TimeOff(problem.requests)
+        self.wanted = cities_asked(problem.requests)
+        self.kept_on = {
+            (r.service_number, r.day, r.shift_label)
+            for r in problem.requests
+            if r.kind is RequestKind.SHIFT_ON
+        }
+        people = {p.service_number: p for p in problem.staff}
+        self.states: dict[str, PersonState] = {}
+        self.fixed: list[Assignment] = []
+        for a in sorted(roster, key=lambda a: cands.day_of[cands.index[a.shift_key]]):
+            person = people[a.service_number]
+            c = cands.candidate(person, cands.index[a.shift_key], a.line)
+            state = self.states.setdefault(a.service_number, PersonState(person, cands))
+            if a.pinned or c is None or cands.day_of[c.shift] in state.taken:
+                self.fixed.append(a)
+            else:
+                state.take(c)
+        self.by_station: dict[Station, list[StaffMember]] = defaultdict(list)
+        self.free: dict[tuple[Station, int], dict[str, StaffMember]] = defaultdict(dict)
+        """Who of a station works no shift on a day (a dict: the same order on every run)."""
+        self.station_of: dict[str, Station] = {}
+        for person in problem.staff:
+            state = self.states.setdefault(person.service_number, PersonState(person, cands))
+            station = self.station_of[person.service_number] = (
+                person.home_station,
+                person.limits.can_deploy_away,
+            )
+            self.by_station[station].append(person)
+            for d in range(days):
+                if d not in state.taken:
+                    self.free[(station, d)][person.service_number] = person
+        self._costs: dict[tuple[int, int], list[tuple[float, Station]]] = {}
+        self._reaches: dict[tuple[str, int], list[tuple[Station, Reach]]] = {}
+        self._qualified: dict[tuple[Station, int], set[str]] = {}
+        self.changes: dict[str, int] = defaultdict(int)
+        """How often each person's shifts changed: a refusal stands until theirs change."""
+        self.refused: dict[tuple[str, int], int] = {}
+        """(person, shift) they could not take, with how often their shifts had changed then."""
+
+    def roster(self) -> list[Assignment]:
+        shifts = self.cands.shifts
+        return self.fixed + [
+            Assignment(shifts[c.shift].key, number, c.line)
+            for number, state in self.states.items()
+            for c in state.taken.values()
+        ]
+
+    def sweep(self, deadline: float) -> bool:
+        """Offer every shift once; whether any was handed over."""
+        handed = False
+        order = sorted(self.states.items(), key=lambda item: self.allowance[item[0]] - item[1].total)
+        for number, state in order:
+            if time.perf_counter() >= deadline:
+                break
+            for c in list(state.taken.values()):
+                handed |= self._offer(number, state, c)
+        return handed
+
+    def _cost(self, fatigue: int, travel: int) -> float:
+        w = self.problem.weights
+        return fatigue * w.fatigue + travel * w.travel_per_10_km
+
+    def _overtime(self, number: str, minutes: int) -> float:
+        return max(0, minutes - self.allowance[number]) * self.overtime_per_minute
+
+    def _saving(self, number: str, state: PersonState, c: Candidate) -> float | None:
+        """What the roster saves when the holder gives ``c`` away; None when they may not."""
+        cands = self.cands
+        d = cands.day_of[c.shift]
+        shift = cands.shifts[c.shift]
+        if (number, shift.day, shift.label) in self.kept_on:
+            return None
+        saving = self._cost(c.fatigue, c.travel) + self._overtime(number, state.total)
+        saving -= self._overtime(number, state.total - cands.length[c.shift])
+        if c.reach.lodged:
+            w = self.problem.weights
+            base = c.reach.base
+            before, after = (state.lodged_at(d + step) == base for step in (-1, 1))
+            if before and after:
+                return None  # the middle of a deployment: it would split in two
+            saving += w.lodging_night
+            if not (before or after):
+                home = self.problem.travel.leg(state.person.home_station, base)
+                saving += w.lodging_night + round(2 * home.km / 10) * w.travel_per_10_km
+        return saving
+
+    def _offer(self, number: str, state: PersonState, c: Candidate) -> bool:
+        """Hand ``c`` to the cheapest commuter who can take it for less than it saves."""
+        saving = self._saving(number, state, c)
+        if saving is None or saving <= 0:
+            return False
+        cands, i = self.cands, c.shift
+        d, length = cands.day_of[i], cands.length[i]
+        refused, changes, allowance, states = self.refused, self.changes, self.allowance, self.states
+        for cost, station in self._commuting(i, kind := cands.kind_of[i][c.line]):
+            if cost >= saving:
+                return False
+            # A taker short of their contracted hours by the shift's length adds no overtime.
+            most_overtime = (saving - cost) / self.overtime_per_minute if self.overtime_per_minute else inf
+            qualified = self._holders(station, kind)
+            free = self.free[(station, d)]
+            for taker, person in free.items():
+                if taker not in qualified or refused.get((taker, i)) == changes[taker]:
+                    continue
+                other = states[taker]
+                if length - max(0, allowance[taker] - other.total) >= most_overtime:
+                    continue
+                offered = self._taking(person, c)
+                if offered is None:
+                    refused[(taker, i)] = changes[taker]
+                    continue
+                state.untake(c)
+                other.take(offered)
+                changes[number] += 1
+                changes[taker] += 1
+                free.pop(taker)
+                self.free[(self.station_of[number], d)][number] = state.person
+                return True
+        return False
+
+    def _taking(self, person: StaffMember, c: Candidate) -> Candidate | None:
+        """``person``'s candidate for the line of ``c`` when they may take it as things stand."""
+        shift = self.cands.shifts[c.shift]
+        if self.off.asked(person.service_number, shift.day, shift.label):
+            return None
+        wanted = self.wanted.get(person.service_number, ())
+        city = self.problem.travel.locations[shift.site].city
+        if wanted and all(city != asked for asked, _ in wanted):
+            return None
+        offered = self.cands.candidate(person, c.shift, c.line)
+        return (
+            offered if offered is not None and self.states[person.service_number].can_take(offered) else None
+        )
+
+    def _commuting(self, i: int, kind: int) -> list[tuple[float, Station]]:
+        """Stations whose people commute to shift ``i`` and may hold lines of ``kind``, with what
+        the shift costs from there, cheapest first."""
+        key = (i, kind)
+        if key not in self._costs:
+            site = self.cands.shifts[i].site
+            self._costs[key] = sorted(
+                (self._cost(*self.cands.costs(i, site_reach)), station)
+                for station, site_reach in self._reaching(site, kind)
+            )
+        return self._costs[key]
+
+    def _holders(self, station: Station, kind: int) -> set[str]:
+        """The people of ``station`` who may hold lines of ``kind`` on some day."""
+        key = (station, kind)
+        if key not in self._qualified:
+            self._qualified[key] = {
+                p.service_number for p in self.by_station[station] if self.cands.standing(p, kind).ok
+            }
+        return self._qualified[key]
+
+    def _reaching(self, site: str, kind: int) -> list[tuple[Station, Reach]]:
+        """Stations with a holder of ``kind`` who commutes to ``site``, and how they get there."""
+        key = (site, kind)
+        if key not in self._reaches:
+            self._reaches[key] = [
+                (station, site_reach)
+                for station, members in self.by_station.items()
+                if (site_reach := self.cands.reach_of(members[0], site)) is not None
+                and not site_reach.lodged
+                and self._holders(station, kind)
+            ]
+        return self._reaches[key]

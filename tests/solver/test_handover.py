@@ -1,0 +1,77 @@
+"""Handing shifts over: a colleague free that day takes a shift when the roster is cheaper for it,
+the rules kept (checked by the validator) and what people asked for respected."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from math import inf
+
+from deployer.domain.locations import Leg, Location, LocationKind, TravelMatrix
+from deployer.domain.problem import ObjectiveWeights, RosterProblem
+from deployer.domain.requests import RequestKind, StaffRequest
+from deployer.domain.roster import Assignment
+from deployer.domain.scoring import score
+from deployer.domain.staff import EmploymentLimits
+from deployer.domain.validator import hard_breaches, validate
+from deployer.solver.candidates import Candidates
+from deployer.solver.handover import hand_over
+from tests.builders import FIRST_DAY, LEGS, PLACES, daily, on, person, problem
+
+
+def _priced(p: RosterProblem) -> RosterProblem:
+    """``p`` with the default objective (travel, fatigue, lodging, overtime, fairness)."""
+    lara = Location("STN-LAR", "Lara", LocationKind.STATION, -38.02, 144.41, city="GEE")
+    places = {x.code: x for x in PLACES} | {"STN-LAR": lara}
+    travel = TravelMatrix(places, LEGS | {("STN-LAR", "GEE-KP"): Leg(60, 40.0)})
+    return replace(p, weights=ObjectiveWeights(), travel=travel)
+
+
+def _handed(p: RosterProblem, roster: list[Assignment]) -> list[Assignment]:
+    out = hand_over(p, Candidates(p, people=[]), roster, inf)
+    assert not hard_breaches(validate(p, out))
+    assert score(p, out).total < score(p, roster).total
+    return out
+
+
+def _shifts_of(roster: list[Assignment]) -> Counter[str]:
+    return Counter(a.service_number for a in roster)
+
+
+def test_overtime_is_shared_with_a_colleague_under_their_hours() -> None:
+    shifts = daily("GEE-KP", 4)
+    p = _priced(problem(shifts, [person("1"), person("2")]))
+    out = _handed(p, on(shifts, "1", 0, 1, 2, 3))
+    assert _shifts_of(out) == {"1": 2, "2": 2}  # four days' contract covers two 8-hour shifts each
+    assert score(p, out).terms["overtime"] == 0
+
+
+def test_a_shift_goes_to_someone_who_lives_nearer() -> None:
+    shifts = daily("GEE-KP", 1)
+    p = _priced(problem(shifts, [person("L", home_station="STN-LAR"), person("G")]))
+    out = _handed(p, on(shifts, "L", 0))
+    assert _shifts_of(out) == {"G": 1}
+
+
+def test_a_deployment_is_shortened_from_its_ends_to_nothing_when_a_local_is_free() -> None:
+    shifts = daily("MIL-SG", 2)
+    p = _priced(problem(shifts, [person("G"), person("M", home_station="STN-MIL")], days=7))  # no overtime
+    out = _handed(p, on(shifts, "G", 0, 1))
+    assert _shifts_of(out) == {"M": 2}
+    assert score(p, out).terms["lodging"] == 0
+
+
+def test_no_one_takes_a_shift_they_asked_off() -> None:
+    shifts = daily("GEE-KP", 1)
+    p = _priced(problem(shifts, [person("L", home_station="STN-LAR"), person("G")]))
+    p = replace(p, requests=(StaffRequest("G", RequestKind.DAY_OFF, day=FIRST_DAY),))
+    roster = on(shifts, "L", 0)
+    assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
+
+
+def test_nothing_is_handed_over_where_a_minimum_of_hours_applies() -> None:
+    shifts = daily("GEE-KP", 4)
+    minimum = EmploymentLimits(min_total_minutes=8 * 60)
+    p = _priced(problem(shifts, [person("1"), person("2", limits=minimum)]))
+    roster = on(shifts, "1", 0, 1, 2, 3)
+    assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
