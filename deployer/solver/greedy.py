@@ -307,7 +307,8 @@ class _Planned:
         self.left = {i: dict(groups) for i, groups in plan.flow.items()}
         self.members: dict[int, list[StaffMember]] = defaultdict(list)
         for person in problem.staff:
-            self.members[plan.group_of[person.service_number]].append(person)
+            if (g := plan.group_of.get(person.service_number)) is not None:
+                self.members[g].append(person)
         self.group_of = plan.group_of
         self._cursor: dict[int, int] = defaultdict(int)
 
@@ -324,7 +325,7 @@ class _Planned:
     def took(self, i: int, person: StaffMember) -> None:
         """``person`` took shift ``i``: one fewer of their group to send there."""
         left = self.left.get(i, {})
-        if (g := self.group_of[person.service_number]) in left:
+        if (g := self.group_of.get(person.service_number)) in left:
             left[g] -= 1
 
     def advance(self, position: int, person: StaffMember) -> None:

@@ -59,7 +59,7 @@ class TransportPlan:
     bound: float
     """Lower bound on any roster's objective, in points."""
     group_of: dict[str, int]
-    """Group index by service number."""
+    """Group index by service number (people who can fill no line are in none)."""
     flow: dict[int, dict[int, float]]
     """People planned per shift index, by group."""
 
@@ -107,14 +107,19 @@ class _Programme:
         """The groups, their members and how many of them are free on each day."""
         wanted = cities_asked(problem.requests)
         groups: dict[GroupKey, list[StaffMember]] = defaultdict(list)
+        kinds = range(len(self.cands.kinds))
         for person in problem.staff:
+            if not any(self.cands.standing(person, k).ok for k in kinds):
+                continue  # fills no line: counted in a group, they would stand in for colleagues
             key = (person.home_station, person.limits.can_deploy_away, wanted.get(person.service_number, ()))
             groups[key].append(person)
         self.keys = list(groups)
         self.members = list(groups.values())
         self.group_of = {p.service_number: g for g, people in enumerate(self.members) for p in people}
         first = problem.operation.first_day
-        self.available = np.array([[len(people)] * self.days for people in self.members], dtype=float)
+        self.available = np.array(
+            [[len(people)] * self.days for people in self.members], dtype=float
+        ).reshape(len(self.members), self.days)
         for g, people in enumerate(self.members):
             for person in people:
                 for day in self.cands.absent(person):
@@ -320,7 +325,7 @@ class _Programme:
         (else every column at its upper bound)."""
         finite = np.isfinite(self.cost)
         if np.all(self.cost[finite] >= self.rebate[finite]):
-            return float(np.sum(self.needs * self.rebate.max(axis=0)))
+            return float(np.sum(self.needs * self.rebate.max(axis=0, initial=0.0)))
         return float(np.sum(self.upper * self.rebate))
 
     def take_rebate(self) -> None:
@@ -335,7 +340,9 @@ class _Programme:
         """Each column's cost less the duals of its rows (negative: it would lower the optimum)."""
         cands = self.cands
         cover = np.array([row.dual_value() for row in self.cover])
-        daily = np.array([[row.dual_value() for row in rows] for rows in self.daily])
+        daily = np.array([[row.dual_value() for row in rows] for rows in self.daily]).reshape(
+            len(self.members), self.days
+        )
         day_of = np.array([cands.day_of[i] for i in self.shifts])
         priced = self.cost - cover[None, :] - daily[:, day_of]
         length = np.array([cands.length[i] for i in self.shifts], dtype=float)

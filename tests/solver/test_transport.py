@@ -68,6 +68,24 @@ def test_a_deployment_from_the_first_day_may_be_a_day_longer() -> None:
     assert _solved(p).bound == pytest.approx(result.objective)
 
 
+def test_someone_who_can_fill_no_line_does_not_stand_in_for_a_colleague() -> None:
+    # Both lines need public order; the Geelong colleague without it can fill neither, so the
+    # programme sends the Mildura holder (counted in the Geelong group, they would stand in).
+    po = (Qualification("PO", 1, FIRST_DAY + timedelta(days=365)),)
+    staff = [
+        person("G1", qualifications=po),
+        person("G2"),
+        person("M1", home_station="STN-MIL", qualifications=po),
+    ]
+    p = replace(problem([shift("GEE-KP", 0, DAY, skill_line(2, "PO"))], staff), weights=ObjectiveWeights())
+    plan = _solved(p)
+    assert "G2" not in plan.group_of
+    assert plan.flow[0][plan.group_of["M1"]] == pytest.approx(1)
+    result = solve_checked(p)
+    assert result.unfilled == 0 and result.objective is not None
+    assert plan.bound <= result.objective + 1e-6
+
+
 def test_a_person_allowed_one_day_in_a_row_works_every_other_day() -> None:
     # The policy allows 7 days in a row: its windows are 8 days, in which this person works 4.
     p = problem(daily("GEE-KP", 8), [person("1", limits=EmploymentLimits(max_consecutive_days=1))])
