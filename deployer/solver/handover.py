@@ -17,7 +17,7 @@ total hours), so the pass runs only then; re-rostering (a published roster) is l
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from math import inf
 
 from deployer.domain.problem import RosterProblem
@@ -36,13 +36,14 @@ Station = tuple[str, bool]
 def hand_over(
     problem: RosterProblem, cands: Candidates, roster: list[Assignment], deadline: float
 ) -> list[Assignment]:
-    """``roster`` with shifts handed to people who work them for less, pass after pass until one
+    """``roster`` with its unfilled places given to whoever works them for less than they cost
+    unfilled, then shifts handed to people who work them for less, pass after pass until one
     hands nothing over or ``deadline`` (perf_counter seconds) passes (``roster`` itself when
-    nothing was)."""
+    nothing changed)."""
     if problem.published or not _removal_keeps_rules(problem):
         return roster
     handing = _Handover(problem, cands, roster)
-    handed = False
+    handed = handing.fill()
     while time.perf_counter() < deadline and handing.sweep(deadline):
         handed = True
     return handing.roster() if handed else roster
@@ -106,6 +107,7 @@ class _Handover:
         self._costs: dict[tuple[int, int], list[tuple[float, Station]]] = {}
         self._reaches: dict[tuple[str, int], list[tuple[Station, Reach]]] = {}
         self._qualified: dict[tuple[Station, int], set[str]] = {}
+        self._lodged: dict[str, list[tuple[float, Station]]] = {}
         self.changes: dict[str, int] = defaultdict(int)
         """How often each person's shifts changed: a refusal stands until theirs change."""
         self.refused: dict[tuple[str, int], int] = {}
@@ -118,6 +120,51 @@ class _Handover:
             for number, state in self.states.items()
             for c in state.taken.values()
         ]
+
+    def fill(self) -> bool:
+        """Give each unfilled place to someone free who works it for less than it costs unfilled
+        (the constructive pass fills in time order and can run out of people late in the month);
+        whether any was."""
+        filled = Counter((self.cands.index[a.shift_key], a.line) for a in self.fixed)
+        filled.update((c.shift, c.line) for state in self.states.values() for c in state.taken.values())
+        added = False
+        for i, shift in enumerate(self.cands.shifts):
+            for j, line in enumerate(shift.demand):
+                for _ in range(line.count - filled[(i, j)]):
+                    if not self._fill(i, j, self.problem.weights.shortfall(line)):
+                        break
+                    added = True
+        return added
+
+    def _fill(self, i: int, line: int, price: float) -> bool:
+        """Give line ``line`` of shift ``i`` to the first commuter, cheapest station first, then
+        the first lodger, shortest trip first, who works it for less than ``price``."""
+        cands, w = self.cands, self.problem.weights
+        d, kind = cands.day_of[i], cands.kind_of[i][line]
+        stations = [station for _, station in self._commuting(i, kind)]
+        stations += [station for _, station in self._lodging(cands.shifts[i].site)]
+        for station in stations:
+            qualified = self._holders(station, kind)
+            for taker, person in self.free[(station, d)].items():
+                if taker not in qualified or (offered := self._taking(person, i, line)) is None:
+                    continue
+                other = self.states[taker]
+                cost = (
+                    self._cost(offered.fatigue, offered.travel)
+                    + self._overtime(taker, other.total + cands.length[i])
+                    - self._overtime(taker, other.total)
+                )
+                base = offered.reach.base
+                if offered.reach.lodged:
+                    cost += w.lodging_night
+                    if base not in (other.lodged_at(d - 1), other.lodged_at(d + 1)):
+                        cost += w.lodging_night + self._trip(person.home_station, base)
+                if cost < price:
+                    other.take(offered)
+                    self.free[(station, d)].pop(taker)
+                    self.changes[taker] += 1
+                    return True
+        return False
 
     def sweep(self, deadline: float) -> bool:
         """Offer every shift once; whether any was handed over."""
@@ -154,8 +201,7 @@ class _Handover:
                 return None  # the middle of a deployment: it would split in two
             saving += w.lodging_night
             if not (before or after):
-                home = self.problem.travel.leg(state.person.home_station, base)
-                saving += w.lodging_night + round(2 * home.km / 10) * w.travel_per_10_km
+                saving += w.lodging_night + self._trip(state.person.home_station, base)
         return saving
 
     def _offer(self, number: str, state: PersonState, c: Candidate) -> bool:
@@ -179,7 +225,7 @@ class _Handover:
                 other = states[taker]
                 if length - max(0, allowance[taker] - other.total) >= most_overtime:
                     continue
-                offered = self._taking(person, c)
+                offered = self._taking(person, c.shift, c.line)
                 if offered is None:
                     refused[(taker, i)] = changes[taker]
                     continue
@@ -192,19 +238,34 @@ class _Handover:
                 return True
         return False
 
-    def _taking(self, person: StaffMember, c: Candidate) -> Candidate | None:
-        """``person``'s candidate for the line of ``c`` when they may take it as things stand."""
-        shift = self.cands.shifts[c.shift]
+    def _taking(self, person: StaffMember, i: int, line: int) -> Candidate | None:
+        """``person``'s candidate for line ``line`` of shift ``i`` when they may take it as things
+        stand."""
+        shift = self.cands.shifts[i]
         if self.off.asked(person.service_number, shift.day, shift.label):
             return None
         wanted = self.wanted.get(person.service_number, ())
         city = self.problem.travel.locations[shift.site].city
         if wanted and all(city != asked for asked, _ in wanted):
             return None
-        offered = self.cands.candidate(person, c.shift, c.line)
+        offered = self.cands.candidate(person, i, line)
         return (
             offered if offered is not None and self.states[person.service_number].can_take(offered) else None
         )
+
+    def _trip(self, home: str, base: str) -> float:
+        """Points of the trip from home to a deployment's city and back."""
+        return round(2 * self.problem.travel.leg(home, base).km / 10) * self.problem.weights.travel_per_10_km
+
+    def _lodging(self, site: str) -> list[tuple[float, Station]]:
+        """Stations whose people are lodged to work at ``site``, by the cost of their trip home."""
+        if site not in self._lodged:
+            self._lodged[site] = sorted(
+                (self._trip(station[0], site_reach.base), station)
+                for station, members in self.by_station.items()
+                if (site_reach := self.cands.reach_of(members[0], site)) is not None and site_reach.lodged
+            )
+        return self._lodged[site]
 
     def _commuting(self, i: int, kind: int) -> list[tuple[float, Station]]:
         """Stations whose people commute to shift ``i`` and may hold lines of ``kind``, with what

@@ -75,3 +75,19 @@ def test_nothing_is_handed_over_where_a_minimum_of_hours_applies() -> None:
     p = _priced(problem(shifts, [person("1"), person("2", limits=minimum)]))
     roster = on(shifts, "1", 0, 1, 2, 3)
     assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
+
+
+def test_an_unfilled_place_goes_to_someone_free_that_day() -> None:
+    shifts = daily("GEE-KP", 2)
+    p = _priced(problem(shifts, [person("1"), person("2")], days=7))
+    out = _handed(p, on(shifts, "1", 0))
+    assert sorted(a.shift_key for a in out) == sorted(s.key for s in shifts)
+    assert score(p, out).terms["unfilled"] == 0
+
+
+def test_someone_is_lodged_for_an_unfilled_place_only_when_that_costs_less() -> None:
+    # Lodging the Geelong person in Mildura for a day: two nights, the trip, the shift (~130 points).
+    p = _priced(problem(daily("MIL-SG", 1), [person("G")], days=7))
+    assert _shifts_of(_handed(p, [])) == {"G": 1}
+    cheap = replace(p, weights=replace(p.weights, unfilled=100))
+    assert hand_over(cheap, Candidates(cheap, people=[]), [], inf) == []
