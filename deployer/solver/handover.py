@@ -40,10 +40,10 @@ def hand_over(
     unfilled, then shifts handed to people who work them for less, pass after pass until one
     hands nothing over or ``deadline`` (perf_counter seconds) passes (``roster`` itself when
     nothing changed)."""
-    if problem.published or not _removal_keeps_rules(problem):
+    if problem.published or time.perf_counter() >= deadline or not _removal_keeps_rules(problem):
         return roster
     handing = _Handover(problem, cands, roster)
-    handed = handing.fill()
+    handed = handing.fill(deadline)
     while time.perf_counter() < deadline and handing.sweep(deadline):
         handed = True
     return handing.roster() if handed else roster
@@ -121,7 +121,7 @@ class _Handover:
             for c in state.taken.values()
         ]
 
-    def fill(self) -> bool:
+    def fill(self, deadline: float) -> bool:
         """Give each unfilled place to someone free who works it for less than it costs unfilled
         (the constructive pass fills in time order and can run out of people late in the month);
         whether any was."""
@@ -129,6 +129,8 @@ class _Handover:
         filled.update((c.shift, c.line) for state in self.states.values() for c in state.taken.values())
         added = False
         for i, shift in enumerate(self.cands.shifts):
+            if time.perf_counter() >= deadline:
+                break
             for j, line in enumerate(shift.demand):
                 for _ in range(line.count - filled[(i, j)]):
                     if not self._fill(i, j, self.problem.weights.shortfall(line)):
