@@ -238,6 +238,7 @@ class _Pools:
         self._cursor: dict[tuple[str, int, bool], int] = defaultdict(int)
         self._holders: dict[int, dict[tuple[str, bool], list[StaffMember]]] = {}
         self._wanted = cities_asked(problem.requests)
+        self._asked_elsewhere: dict[str | None, set[str]] = {}
 
     def _by_home(self, kind: int) -> dict[tuple[str, bool], list[StaffMember]]:
         """Holders of a line kind grouped by what decides their reach: station and deployability."""
@@ -249,9 +250,13 @@ class _Pools:
             self._holders[kind] = groups
         return self._holders[kind]
 
-    def _elsewhere(self, person: StaffMember, city: str | None) -> bool:
-        wanted = self._wanted.get(person.service_number, ())
-        return bool(wanted) and all(city != asked for asked, _ in wanted)
+    def _elsewhere(self, city: str | None) -> set[str]:
+        """Who asked only for cities other than ``city`` (asked once per pool: thousands a pool)."""
+        if city not in self._asked_elsewhere:
+            self._asked_elsewhere[city] = {
+                number for number, wanted in self._wanted.items() if all(city != asked for asked, _ in wanted)
+            }
+        return self._asked_elsewhere[city]
 
     def pool(self, site: str, kind: int) -> tuple[list[StaffMember], list[StaffMember]]:
         key = (site, kind)
@@ -270,8 +275,11 @@ class _Pools:
             lodgers = [p for _, members in lodging for p in members]
             city = self.problem.travel.locations[site].city
             # People who asked for another city come last: each shift here costs their request.
-            commuters.sort(key=lambda pair: (self._elsewhere(pair[1], city), pair[0]))
-            lodgers.sort(key=lambda p: self._elsewhere(p, city))
+            elsewhere = self._elsewhere(city)
+            commuters.sort(key=lambda pair: (pair[1].service_number in elsewhere, pair[0]))
+            lodgers = [p for p in lodgers if p.service_number not in elsewhere] + [
+                p for p in lodgers if p.service_number in elsewhere
+            ]
             self._pools[key] = ([p for _, p in commuters], lodgers)
         return self._pools[key]
 
