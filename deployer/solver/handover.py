@@ -132,8 +132,9 @@ class _Handover:
             if time.perf_counter() >= deadline:
                 break
             for j, line in enumerate(shift.demand):
+                price = self.problem.weights.shortfall(line)
                 for _ in range(line.count - filled[(i, j)]):
-                    if not self._fill(i, j, self.problem.weights.shortfall(line)):
+                    if not (self._fill(i, j, price) or self._fill_by_switch(i, j, price)):
                         break
                     added = True
         return added
@@ -141,32 +142,68 @@ class _Handover:
     def _fill(self, i: int, line: int, price: float) -> bool:
         """Give line ``line`` of shift ``i`` to the first commuter, cheapest station first, then
         the first lodger, shortest trip first, who works it for less than ``price``."""
-        cands, w = self.cands, self.problem.weights
-        d, kind = cands.day_of[i], cands.kind_of[i][line]
-        stations = [station for _, station in self._commuting(i, kind)]
-        stations += [station for _, station in self._lodging(cands.shifts[i].site)]
-        for station in stations:
+        d, kind = self.cands.day_of[i], self.cands.kind_of[i][line]
+        for station in self._stations(i, kind):
             qualified = self._holders(station, kind)
             for taker, person in self.free[(station, d)].items():
                 if taker not in qualified or (offered := self._taking(person, i, line)) is None:
                     continue
                 other = self.states[taker]
-                cost = (
-                    self._cost(offered.fatigue, offered.travel)
-                    + self._overtime(taker, other.total + cands.length[i])
-                    - self._overtime(taker, other.total)
-                )
-                base = offered.reach.base
-                if offered.reach.lodged:
-                    cost += w.lodging_night
-                    if base not in (other.lodged_at(d - 1), other.lodged_at(d + 1)):
-                        cost += w.lodging_night + self._trip(person.home_station, base)
-                if cost < price:
+                if self._added_cost(other, offered) < price:
                     other.take(offered)
                     self.free[(station, d)].pop(taker)
                     self.changes[taker] += 1
                     return True
         return False
+
+    def _fill_by_switch(self, i: int, line: int, price: float) -> bool:
+        """Fill line ``line`` of shift ``i`` with someone who works another shift that day, whose
+        shift then goes to someone free: a scarce skill is often busy on a line many could fill."""
+        d, kind = self.cands.day_of[i], self.cands.kind_of[i][line]
+        for station in self._stations(i, kind):
+            qualified = self._holders(station, kind)
+            for person in self.by_station[station]:
+                state = self.states[person.service_number]
+                held = state.taken.get(d)
+                if (
+                    person.service_number not in qualified
+                    or held is None
+                    or (held.shift, held.line) == (i, line)
+                ):
+                    continue
+                state.untake(held)
+                offered = self._taking(person, i, line)
+                if offered is not None:
+                    dearer = self._added_cost(state, offered) - self._added_cost(state, held)
+                    state.take(offered)
+                    if self._fill(held.shift, held.line, price - dearer):
+                        self.changes[person.service_number] += 1
+                        return True
+                    state.untake(offered)
+                state.take(held)
+        return False
+
+    def _stations(self, i: int, kind: int) -> list[Station]:
+        """Stations to look for takers of shift ``i``: commuters' cheapest first, then lodgers'
+        by their trip home."""
+        stations = [station for _, station in self._commuting(i, kind)]
+        return stations + [station for _, station in self._lodging(self.cands.shifts[i].site)]
+
+    def _added_cost(self, state: PersonState, c: Candidate) -> float:
+        """What ``c`` adds to the roster's cost when ``state``'s person takes it: the shift, the
+        overtime, and a night (with the trip home when it starts a deployment) when lodged."""
+        w = self.problem.weights
+        number, d = state.person.service_number, self.cands.day_of[c.shift]
+        cost = self._cost(c.fatigue, c.travel) + self._overtime(
+            number, state.total + self.cands.length[c.shift]
+        )
+        cost -= self._overtime(number, state.total)
+        base = c.reach.base
+        if c.reach.lodged:
+            cost += w.lodging_night
+            if base not in (state.lodged_at(d - 1), state.lodged_at(d + 1)):
+                cost += w.lodging_night + self._trip(state.person.home_station, base)
+        return cost
 
     def sweep(self, deadline: float) -> bool:
         """Offer every shift once; whether any was handed over."""

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from datetime import timedelta
 from math import inf
 
 from deployer.domain.locations import Leg, Location, LocationKind, TravelMatrix
+from deployer.domain.operations import DemandLine
 from deployer.domain.problem import ObjectiveWeights, RosterProblem
 from deployer.domain.requests import RequestKind, StaffRequest
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
-from deployer.domain.staff import EmploymentLimits
+from deployer.domain.staff import EmploymentLimits, Qualification
 from deployer.domain.validator import hard_breaches, validate
 from deployer.solver.candidates import Candidates
 from deployer.solver.handover import hand_over
-from tests.builders import FIRST_DAY, LEGS, PLACES, daily, on, person, problem
+from tests.builders import DAY, FIRST_DAY, LEGS, PLACES, daily, on, person, problem, shift, skill_line
 
 
 def _priced(p: RosterProblem) -> RosterProblem:
@@ -91,3 +93,11 @@ def test_someone_is_lodged_for_an_unfilled_place_only_when_that_costs_less() -> 
     assert _shifts_of(_handed(p, [])) == {"G": 1}
     cheap = replace(p, weights=replace(p.weights, unfilled=100))
     assert hand_over(cheap, Candidates(cheap, people=[]), [], inf) == []
+
+
+def test_someone_with_a_scarce_skill_moves_to_its_place_and_a_colleague_takes_theirs() -> None:
+    po = (Qualification("PO", 1, FIRST_DAY + timedelta(days=365)),)
+    both = shift("GEE-KP", 0, DAY, skill_line(1, "PO"), DemandLine(1))
+    p = _priced(problem([both], [person("P", qualifications=po), person("Q")], days=7))
+    out = _handed(p, [Assignment(both.key, "P", 1)])  # the public-order place is left unfilled
+    assert sorted((a.service_number, a.line) for a in out) == [("P", 0), ("Q", 1)]
