@@ -3,12 +3,15 @@
 The constructive pass fills shifts in time order, so it hands out work before it knows the rest
 of the month: by its end some commuters work far beyond their contracted hours while colleagues
 of the same station stay under theirs, and some shifts are worked from further away than someone
-free that day lives. This pass offers each shift to the people who commute to its site, cheapest
+free that day lives. This pass first gives each place left unfilled to someone free who works it
+for less than it costs unfilled, or to someone working another place that day whose place goes
+to someone free. Then it offers each shift to the people who commute to its site, cheapest
 station first, and hands it over when the taker keeps every rule and the roster saves: the
 shift's fatigue and travel, both people's overtime, and a night of lodging (with the trip home
 for a one-day deployment) when the holder was lodged at an end of a deployment. Takers never
 work a shift they asked off or in a city they did not ask for; fairness (the heaviest loads) is
-left to the engine, which scores the whole roster again.
+left to the engine, which scores the whole roster again. Shifts the pass cannot read as a
+person's candidates (none in a validated roster) stay where they are, and so do their people.
 
 Taking a shift away keeps every rule only where no minimum applies (runs of days, days off or
 total hours), so the pass runs only then; re-rostering (a published roster) is left as it is.
@@ -90,6 +93,8 @@ class _Handover:
                 self.fixed.append(a)
             else:
                 state.take(c)
+        self.left_alone = {a.service_number for a in self.fixed}
+        """People with a shift the pass leaves where it is: it leaves them alone."""
         self.by_station: dict[Station, list[StaffMember]] = defaultdict(list)
         self.free: dict[tuple[Station, int], dict[str, StaffMember]] = defaultdict(dict)
         """Who of a station works no shift on a day (a dict: the same order on every run)."""
@@ -101,7 +106,7 @@ class _Handover:
                 person.limits.can_deploy_away,
             )
             self.by_station[station].append(person)
-            for d in range(days):
+            for d in range(days if person.service_number not in self.left_alone else 0):
                 if d not in state.taken:
                     self.free[(station, d)][person.service_number] = person
         self._costs: dict[tuple[int, int], list[tuple[float, Station]]] = {}
@@ -167,6 +172,7 @@ class _Handover:
                 held = state.taken.get(d)
                 if (
                     person.service_number not in qualified
+                    or person.service_number in self.left_alone
                     or held is None
                     or (held.shift, held.line) == (i, line)
                 ):
@@ -208,7 +214,10 @@ class _Handover:
     def sweep(self, deadline: float) -> bool:
         """Offer every shift once; whether any was handed over."""
         handed = False
-        order = sorted(self.states.items(), key=lambda item: self.allowance[item[0]] - item[1].total)
+        order = sorted(
+            ((number, state) for number, state in self.states.items() if number not in self.left_alone),
+            key=lambda item: self.allowance[item[0]] - item[1].total,
+        )
         for number, state in order:
             if time.perf_counter() >= deadline:
                 break
