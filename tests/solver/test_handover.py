@@ -101,3 +101,13 @@ def test_someone_with_a_scarce_skill_moves_to_its_place_and_a_colleague_takes_th
     p = _priced(problem([both], [person("P", qualifications=po), person("Q")], days=7))
     out = _handed(p, [Assignment(both.key, "P", 1)])  # the public-order place is left unfilled
     assert sorted((a.service_number, a.line) for a in out) == [("P", 0), ("Q", 1)]
+
+
+def test_someone_on_a_shift_it_cannot_read_is_left_alone() -> None:
+    # "1" holds a public-order place without the skill (an unchecked roster): the pass leaves
+    # that shift where it is and gives "1" nothing more the same day.
+    po_place = shift("GEE-KP", 0, DAY, skill_line(1, "PO"))
+    other = shift("GEE-WF", 0, DAY)
+    p = _priced(problem([po_place, other], [person("1")], days=7))
+    roster = [Assignment(po_place.key, "1")]
+    assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
