@@ -225,8 +225,8 @@ class _Pools:
     deployment's shifts, and the commute from lodging): rotating spread the work over commuters up
     to 90 minutes away while the nearest stood idle, and the shifts the locals did not take went
     to people from further away (Games demo, 4,000 staff, seeds 0 and 1: planned roster 1,018,127
-    → 996,278 and 974,205 → 956,912, session 17). Without a plan the first roster comes sooner
-    as it was (sorting lodgers made it 3 s slower at 4,000 staff).
+    → 995,737 and 974,205 → 957,269, session 17). Without a plan both keep the order they had:
+    that first roster is the one the planner sees soonest, and a better one follows the plan.
     """
 
     def __init__(self, problem: RosterProblem, cands: Candidates, by_cost: bool = False) -> None:
