@@ -1,7 +1,8 @@
 """Where the people come from: a transport linear programme over home stations.
 
 People come in groups of one home station (alike in whether they may deploy away and in the
-cities they asked for). A group fills at most its members a day (fewer on days some are on
+cities they asked for; people who can fill no line of the operation are in none, possibly
+leaving no group at all). A group fills at most its members a day (fewer on days some are on
 leave), no more minutes in any 7 or 14 days and no more days in a run than its members may
 work, and pays overtime beyond their contracted minutes together. Every roster obeys these
 sums, so the programme's optimum is a lower bound on the whole objective: travel, lodging,
