@@ -167,6 +167,11 @@ def travel_points(shift_reach: Reach) -> int:
     return round(2 * shift_reach.km / 10)
 
 
+def trip_points(travel: TravelMatrix, home: str, city: str) -> int:
+    """A deployment's trip from the home station to its city and back, in tens of km (rounded)."""
+    return round(2 * travel.leg(home, city).km / 10)
+
+
 def weekend_of(day: date) -> date | None:
     """The Saturday that names the weekend ``day`` belongs to; None on weekdays."""
     if day.weekday() == 5:

@@ -16,7 +16,7 @@ from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import Reach, deployment_blocks, fatigue_score, reach, travel_points
+from deployer.domain.rules import Reach, deployment_blocks, fatigue_score, reach, travel_points, trip_points
 from deployer.domain.soft_rules import soft_units
 
 TERMS = (
@@ -118,8 +118,9 @@ def score(problem: RosterProblem, assignments: Iterable[Assignment]) -> Score:
             sixtieths["travel"] += 60 * w.travel_per_10_km * travel_points(shift_reach)
         for city, nights in deployments(items):
             sixtieths["lodging"] += 60 * w.lodging_night * (nights + 1)
-            home = problem.travel.leg(person.home_station, city)
-            sixtieths["travel"] += 60 * w.travel_per_10_km * round(2 * home.km / 10)
+            sixtieths["travel"] += (
+                60 * w.travel_per_10_km * trip_points(problem.travel, person.home_station, city)
+            )
     unit = fairness_units(problem)
     sixtieths["fairness"] = sum(unit[k] * load for (_, k), load in heaviest.items())
     return Score({term: value / 60 for term, value in sixtieths.items()})

@@ -535,9 +535,9 @@ def _solve_large(
     repair_until = _repair_until(started, params)
     roster, _ = first_roster(problem, cands, hint, repair_until, stop, params.seed, responder=responder)
     gc.freeze()
-    scoring = time.perf_counter()
+    scoring_started = time.perf_counter()
     best = score(problem, roster).total
-    scoring = time.perf_counter() - scoring
+    scoring = time.perf_counter() - scoring_started
     finish = _finish_by(started, params, scoring)
     report = _Raised(on_progress, _known_bound(problem, cands, None))
     checkpoints = _Checkpoints(params.checkpoint_every)

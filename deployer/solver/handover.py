@@ -26,7 +26,7 @@ from math import inf
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind, TimeOff, cities_asked
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import Reach, personal
+from deployer.domain.rules import Reach, personal, trip_points
 from deployer.domain.scoring import overtime_allowance
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
@@ -303,7 +303,7 @@ class _Handover:
 
     def _trip(self, home: str, base: str) -> float:
         """Points of the trip from home to a deployment's city and back."""
-        return round(2 * self.problem.travel.leg(home, base).km / 10) * self.problem.weights.travel_per_10_km
+        return trip_points(self.problem.travel, home, base) * self.problem.weights.travel_per_10_km
 
     def _lodging(self, site: str) -> list[tuple[float, Station]]:
         """Stations whose people are lodged to work at ``site``, by the cost of their trip home."""

@@ -20,7 +20,15 @@ from deployer.domain.operations import Shift
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind
 from deployer.domain.roster import Assignment
-from deployer.domain.rules import back_at, duty_minutes, leaves_at, minutes_by_day, personal, weekend_of
+from deployer.domain.rules import (
+    back_at,
+    duty_minutes,
+    leaves_at,
+    minutes_by_day,
+    personal,
+    trip_points,
+    weekend_of,
+)
 from deployer.domain.scoring import TERMS, fairness_loads, fairness_units, overtime_allowance
 from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
@@ -510,8 +518,9 @@ class RosterModel:
             def aw(d: date, lodged=lodged) -> Lit:
                 return lodged.get(d, 0)
 
-            home = self.problem.travel.leg(sp.person.home_station, city)
-            trip = 60 * weights.travel_per_10_km * round(2 * home.km / 10)
+            trip = (
+                60 * weights.travel_per_10_km * trip_points(self.problem.travel, sp.person.home_station, city)
+            )
             for d in sorted(days):
                 before, after = d - timedelta(days=1), d + timedelta(days=1)
                 # Travel day before a first away day and after a last one: no shift at all.

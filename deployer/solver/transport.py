@@ -34,7 +34,7 @@ from ortools.linear_solver import pywraplp
 from deployer.domain.policy import FatiguePolicy
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import cities_asked
-from deployer.domain.rules import personal
+from deployer.domain.rules import personal, trip_points
 from deployer.domain.scoring import overtime_allowance
 from deployer.domain.soft_rules import limit_7_days
 from deployer.domain.staff import StaffMember
@@ -161,8 +161,7 @@ class _Programme:
                 price += w.request * sum(weight for wanted, weight in cities if wanted != city)
                 if reach.lodged:
                     overhead = (
-                        w.lodging_night
-                        + round(2 * problem.travel.leg(home, reach.base).km / 10) * w.travel_per_10_km
+                        w.lodging_night + trip_points(problem.travel, home, reach.base) * w.travel_per_10_km
                     )
                     price += (w.lodging_night + overhead / longest) / self.per_day
                     self.rebate[g, cols] = overhead / longest * first_day[cols]
