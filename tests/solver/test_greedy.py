@@ -9,7 +9,7 @@ from deployer.domain.locations import Leg, Location, LocationKind, TravelMatrix
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind, StaffRequest
 from deployer.solver.candidates import Candidates
-from deployer.solver.greedy import greedy_roster
+from deployer.solver.greedy import PersonState, greedy_roster
 from deployer.solver.lns import LargeNeighbourhoodSearch
 from deployer.solver.transport import TransportPlan, transport_plan
 from tests.builders import FIRST_DAY, LEGS, PLACES, daily, person, problem
@@ -43,6 +43,21 @@ def test_a_city_neighbourhood_offers_its_work_to_people_living_there_first() -> 
     lns = LargeNeighbourhoodSearch(p, Candidates(p, people=[]), roster, seed=1)
     hood = lns.choose("city_days")
     assert "G1" in {person.service_number for person in hood.people}
+
+
+def test_a_day_that_would_make_a_run_too_long_opens_again_when_a_shift_is_taken_away() -> None:
+    p = problem(daily("GEE-KP", 14), [person("1")], max_minutes_per_7_days=7 * 24 * 60)
+    cands = Candidates(p)
+    state = PersonState(p.staff[0], cands)
+    found = [cands.candidate(p.staff[0], i, 0) for i in range(state.max_days + 1)]
+    run = [c for c in found if c is not None]
+    assert len(run) == len(found)
+    for c in run[:-1]:
+        state.take(c)
+    last = cands.day_of[run[-1].shift]
+    assert not state.can_take(run[-1]) and state.closed(last)
+    state.untake(run[0])
+    assert not state.closed(last) and state.can_take(run[-1])
 
 
 def _with_station(p: RosterProblem, code: str, legs: dict[tuple[str, str], Leg]) -> RosterProblem:
