@@ -5,10 +5,13 @@ of the month: by its end some commuters work far beyond their contracted hours w
 of the same station stay under theirs, and some shifts are worked from further away than someone
 free that day lives. This pass first gives each place left unfilled to someone free who works it
 for less than it costs unfilled, or to someone working another place that day whose place goes
-to someone free. Then it offers each shift to the people who commute to its site, cheapest
-station first, and hands it over when the taker keeps every rule and the roster saves: the
-shift's fatigue and travel, both people's overtime, and a night of lodging (with the trip home
-for a one-day deployment) when the holder was lodged at an end of a deployment. Takers never
+to someone free. Then the people working each slot (shifts of one day, hours and label) swap
+places where each works for less elsewhere in it, keeping how they get there, so that only
+fatigue and travel change (a transportation problem per slot, solved exactly). Then it offers
+each shift to the people who commute to its site, cheapest station first, and hands it over
+when the taker keeps every rule and the roster saves: the shift's fatigue and travel, both
+people's overtime, and a night of lodging (with the trip home for a one-day deployment) when
+the holder was lodged at an end of a deployment. Takers never
 work a shift they asked off or in a city they did not ask for; fairness (the heaviest loads) is
 left to the engine, which scores the whole roster again. Shifts the pass cannot read as a
 person's candidates (none in a validated roster) stay where they are, and so do their people.
@@ -23,6 +26,9 @@ import time
 from collections import Counter, defaultdict
 from math import inf
 
+import numpy as np
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind, TimeOff, cities_asked
 from deployer.domain.roster import Assignment
@@ -34,6 +40,12 @@ from deployer.solver.greedy import PersonState
 
 Station = tuple[str, bool]
 """What decides how a person reaches a site: home station and whether they may deploy away."""
+Slot = tuple[int, int, int, str]
+"""Shifts people can swap without changing their hours or rest: day, start, end and label."""
+Held = tuple[str, Candidate]
+"""A person's service number and the shift they work."""
+Place = tuple[str, int]
+"""Where a line of a slot is worked, and its kind: lines of one place are alike to everyone."""
 
 
 def hand_over(
@@ -47,8 +59,10 @@ def hand_over(
         return roster
     handing = _Handover(problem, cands, roster)
     handed = handing.fill(deadline)
+    handed |= handing.exchange(deadline)
     while time.perf_counter() < deadline and handing.sweep(deadline):
         handed = True
+        handing.exchange(deadline)
     return handing.roster() if handed else roster
 
 
@@ -224,6 +238,129 @@ class _Handover:
             for c in list(state.taken.values()):
                 handed |= self._offer(number, state, c)
         return handed
+
+    def exchange(self, deadline: float) -> bool:
+        """Let the people working each slot swap places so that each works where it costs least,
+        everyone keeping how they get there (commuting, or lodged in the same city): their hours,
+        rest, lodging and overtime stay as they are, only fatigue and travel change (a commuter
+        driving 75 minutes to one venue while a colleague drives as far to the venue beside the
+        first's station). Whether anyone moved."""
+        cands = self.cands
+        slots: dict[Slot, list[Held]] = defaultdict(list)
+        for number, state in self.states.items():
+            if number not in self.left_alone:
+                for c in state.taken.values():
+                    i = c.shift
+                    slot = (cands.day_of[i], cands.start_min[i], cands.end_min[i], cands.shifts[i].label)
+                    slots[slot].append((number, c))
+        moved = False
+        for held in slots.values():
+            if time.perf_counter() >= deadline:
+                break
+            if len(held) > 1:
+                moved |= self._exchange(held)
+        return moved
+
+    def _exchange(self, held: list[Held]) -> bool:
+        """The cheapest assignment of the people in ``held`` to its places (a transportation
+        problem: each person to one place, each place as many as it has lines), applied cycle by
+        cycle where every move keeps the rules and the cycle saves."""
+        cands, n = self.cands, len(held)
+        place_of = [(cands.shifts[c.shift].site, cands.kind_of[c.shift][c.line]) for _, c in held]
+        places: dict[Place, list[int]] = defaultdict(list)
+        for a, place in enumerate(place_of):
+            places[place].append(a)
+        names = list(places)
+        node = {place: n + k for k, place in enumerate(names)}
+        offers = self._offers(held, place_of)
+        tails, heads, costs = [], [], []
+        for a, options in enumerate(offers):
+            for place, cost in options.items():
+                tails.append(a)
+                heads.append(node[place])
+                # Hundredths of a point, staying put a hair cheaper: no one moves for nothing.
+                costs.append(round(cost * 100) - (place == place_of[a]))
+        flow = SimpleMinCostFlow()
+        arcs = flow.add_arcs_with_capacity_and_unit_cost(
+            np.array(tails), np.array(heads), np.ones(len(tails), dtype=np.int64), np.array(costs)
+        )
+        supplies = [1] * n + [-len(places[place]) for place in names]
+        flow.set_nodes_supplies(np.arange(len(supplies)), np.array(supplies))
+        if flow.solve() != flow.OPTIMAL:
+            return False
+        goes = list(place_of)
+        for k in np.flatnonzero(flow.flows(arcs)):
+            goes[tails[k]] = names[heads[k] - n]
+        # Who takes whose line: a mover takes a line its holder leaves in the place it goes to.
+        left: dict[Place, list[int]] = defaultdict(list)
+        for a in range(n):
+            if goes[a] != place_of[a]:
+                left[place_of[a]].append(a)
+        target = [a if goes[a] == place_of[a] else left[goes[a]].pop() for a in range(n)]
+        moved, seen = False, set()
+        for start in range(n):
+            if start in seen or target[start] == start:
+                continue
+            cycle = [start]
+            while target[cycle[-1]] != start:
+                cycle.append(target[cycle[-1]])
+            seen.update(cycle)
+            if sum(offers[a][place_of[a]] - offers[a][goes[a]] for a in cycle) > 0:
+                moved |= self._swap([held[a] for a in cycle], [held[target[a]][1] for a in cycle])
+        return moved
+
+    def _offers(self, held: list[Held], place_of: list[Place]) -> list[dict[Place, float]]:
+        """Per person of ``held``: the places they may work reached as they reach their own (the
+        same lodging or none), with what working there costs."""
+        cands = self.cands
+        shift_at = {place: c.shift for (_, c), place in zip(held, place_of, strict=True)}
+        shift_of = {site: i for (site, _), i in shift_at.items()}
+        sites_of: dict[int, list[str]] = defaultdict(list)
+        for site, kind in shift_at:
+            sites_of[kind].append(site)
+        costs: dict[tuple[Station, str | None], dict[str, float]] = {}
+        """What working at each site costs from a station (lodged in a city, or not)."""
+        ranked: dict[tuple[Station, str | None, frozenset[int]], dict[Place, float]] = {}
+        offers = []
+        for (number, c), own in zip(held, place_of, strict=True):
+            person = self.states[number].person
+            kinds = frozenset(kind for kind in sites_of if cands.standing(person, kind).ok)
+            base = c.reach.base if c.reach.lodged else None
+            station = (self.station_of[number], base)
+            if station not in costs:
+                costs[station] = {}
+                for site, i in shift_of.items():
+                    r = cands.reach_of(person, site)
+                    if r is not None and (r.base if r.lodged else None) == base:
+                        costs[station][site] = self._cost(*cands.costs(i, r))
+            key = (*station, kinds)
+            if key not in ranked:
+                at = costs[station]
+                ranked[key] = {
+                    (site, kind): at[site] for kind in kinds for site in sites_of[kind] if site in at
+                }
+            offers.append(ranked[key] | {own: self._cost(c.fatigue, c.travel)})
+        return offers
+
+    def _swap(self, people: list[Held], lines: list[Candidate]) -> bool:
+        """Move each of ``people`` to the line beside them in ``lines`` when every one of them may
+        take it (requests and rules); whether they moved."""
+        states = [self.states[number] for number, _ in people]
+        for state, (_, c) in zip(states, people, strict=True):
+            state.untake(c)
+        taking = [
+            self._taking(state.person, line.shift, line.line)
+            for state, line in zip(states, lines, strict=True)
+        ]
+        offered = [c for c in taking if c is not None]
+        if len(offered) < len(people):
+            for state, (_, c) in zip(states, people, strict=True):
+                state.take(c)
+            return False
+        for state, (number, _), c in zip(states, people, offered, strict=True):
+            state.take(c)
+            self.changes[number] += 1
+        return True
 
     def _cost(self, fatigue: int, travel: int) -> float:
         w = self.problem.weights

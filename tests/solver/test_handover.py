@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
 from math import inf
 
 from deployer.domain.locations import Leg, Location, LocationKind, TravelMatrix
-from deployer.domain.operations import DemandLine
+from deployer.domain.operations import DemandLine, ShiftTemplate
 from deployer.domain.problem import ObjectiveWeights, RosterProblem
 from deployer.domain.requests import RequestKind, StaffRequest
 from deployer.domain.roster import Assignment
@@ -21,11 +21,12 @@ from deployer.solver.handover import hand_over
 from tests.builders import DAY, FIRST_DAY, LEGS, PLACES, daily, on, person, problem, shift, skill_line
 
 
-def _priced(p: RosterProblem) -> RosterProblem:
-    """``p`` with the default objective (travel, fatigue, lodging, overtime, fairness)."""
+def _priced(p: RosterProblem, legs: dict[tuple[str, str], Leg] | None = None) -> RosterProblem:
+    """``p`` with the default objective (travel, fatigue, lodging, overtime, fairness), and a
+    station at Lara an hour from one Geelong venue (and as ``legs`` say)."""
     lara = Location("STN-LAR", "Lara", LocationKind.STATION, -38.02, 144.41, city="GEE")
     places = {x.code: x for x in PLACES} | {"STN-LAR": lara}
-    travel = TravelMatrix(places, LEGS | {("STN-LAR", "GEE-KP"): Leg(60, 40.0)})
+    travel = TravelMatrix(places, LEGS | {("STN-LAR", "GEE-KP"): Leg(60, 40.0)} | (legs or {}))
     return replace(p, weights=ObjectiveWeights(), travel=travel)
 
 
@@ -53,6 +54,28 @@ def test_a_shift_goes_to_someone_who_lives_nearer() -> None:
     p = _priced(problem(shifts, [person("L", home_station="STN-LAR"), person("G")]))
     out = _handed(p, on(shifts, "L", 0))
     assert _shifts_of(out) == {"G": 1}
+
+
+def test_two_people_on_the_same_hours_swap_venues_when_each_lives_nearer_the_other_s() -> None:
+    kp, wf = shift("GEE-KP", 0), shift("GEE-WF", 0)
+    staff = [person("L", home_station="STN-LAR"), person("G")]
+    p = _priced(problem([kp, wf], staff, days=7), {("STN-LAR", "GEE-WF"): Leg(10, 5.0)})
+    out = _handed(p, [Assignment(kp.key, "L"), Assignment(wf.key, "G")])  # no one is free to take over
+    assert sorted((a.shift_key, a.service_number) for a in out) == [(kp.key, "G"), (wf.key, "L")]
+
+
+def test_a_swap_waits_for_everyone_in_it_to_keep_their_rules() -> None:
+    # The swap would save travel again, but Geelong's commuter, back home at 20:45 from the
+    # day before, would leave for Kardinia Park (now 50 minutes away) before 10 hours of rest.
+    late = shift("GEE-WF", 0, ShiftTemplate("X", time(12, 30), 8 * 60))
+    kp, wf = shift("GEE-KP", 1), shift("GEE-WF", 1)
+    staff = [person("L", home_station="STN-LAR"), person("G")]
+    legs = {("STN-LAR", "GEE-WF"): Leg(10, 5.0), ("STN-GEE", "GEE-KP"): Leg(50, 30.0)}
+    p = _priced(problem([late, kp, wf], staff, days=7), legs)
+    p = replace(p, requests=(StaffRequest("L", RequestKind.DAY_OFF, day=FIRST_DAY, weight=1),))
+    roster = [Assignment(late.key, "G"), Assignment(kp.key, "L"), Assignment(wf.key, "G")]
+    assert not hard_breaches(validate(p, roster))
+    assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
 
 
 def test_a_deployment_is_shortened_from_its_ends_to_nothing_when_a_local_is_free() -> None:
