@@ -131,15 +131,20 @@ class PersonState:
                 day += step
         return length
 
-    def _runs(self, c: Candidate, d: int) -> bool:
-        travel = self._travel_days({d: c.reach.base}) if c.reach.lodged else self.travel
+    def run_fits(self, d: int, lodged_at: str | None) -> bool:
+        """Whether a shift on day ``d`` (lodged in that city, or commuting) keeps the run of days
+        worked or travelled within the limit."""
+        travel = self._travel_days({d: lodged_at}) if lodged_at is not None else self.travel
         length = 1
         for step in (-1, 1):
             day = d + step
             while day in self.taken or day in travel:
                 length += 1
                 day += step
-        if length > self.max_days:
+        return length <= self.max_days
+
+    def _runs(self, c: Candidate, d: int) -> bool:
+        if not self.run_fits(d, c.reach.base if c.reach.lodged else None):
             if not c.reach.lodged:  # a deployment's travel days only lengthen the run
                 self.full_days.add(d)
             return False

@@ -7,7 +7,9 @@ free that day lives. This pass first gives each place left unfilled to someone f
 for less than it costs unfilled, or to someone working another place that day whose place goes
 to someone free. Then the people working each slot (shifts of one day, hours and label) swap
 places where each works for less elsewhere in it, keeping how they get there, so that only
-fatigue and travel change (a transportation problem per slot, solved exactly). Then it offers
+fatigue and travel change (a transportation problem per slot, solved exactly). Then people
+lodged in a city work the day next to their deployment there instead of someone who works it
+for more than the night costs (a far commuter, or someone lodged for that day alone). Then it offers
 each shift to the people who commute to its site, cheapest station first, and hands it over
 when the taker keeps every rule and the roster saves: the shift's fatigue and travel, both
 people's overtime, and a night of lodging (with the trip home for a one-day deployment) when
@@ -60,9 +62,11 @@ def hand_over(
     handing = _Handover(problem, cands, roster)
     handed = handing.fill(deadline)
     handed |= handing.exchange(deadline)
+    handed |= handing.extend(deadline)
     while time.perf_counter() < deadline and handing.sweep(deadline):
         handed = True
         handing.exchange(deadline)
+        handing.extend(deadline)
     return handing.roster() if handed else roster
 
 
@@ -127,6 +131,7 @@ class _Handover:
         self._reaches: dict[tuple[str, int], list[tuple[Station, Reach]]] = {}
         self._qualified: dict[tuple[Station, int], set[str]] = {}
         self._lodged: dict[str, list[tuple[float, Station]]] = {}
+        self.city_of = {code: place.city or code for code, place in problem.travel.locations.items()}
         self.changes: dict[str, int] = defaultdict(int)
         """How often each person's shifts changed: a refusal stands until theirs change."""
         self.refused: dict[tuple[str, int], int] = {}
@@ -238,6 +243,73 @@ class _Handover:
             for c in list(state.taken.values()):
                 handed |= self._offer(number, state, c)
         return handed
+
+    def extend(self, deadline: float) -> bool:
+        """Let people lodged in a city work the day before or after their deployment there,
+        taking a shift from whoever works it for more than the night and the shift cost them (a
+        commuter from far, or someone lodged for it alone); whether anyone did."""
+        cands, city_of = self.cands, self.city_of
+        held: dict[tuple[str, int], list[tuple[float, Held]]] = defaultdict(list)
+        for number, state in self.states.items():
+            if number not in self.left_alone:
+                for c in state.taken.values():
+                    if (saving := self._saving(number, state, c)) is not None:
+                        key = (city_of[cands.shifts[c.shift].site], cands.day_of[c.shift])
+                        held[key].append((saving, (number, c)))
+        for options in held.values():
+            options.sort(key=lambda option: -option[0])
+        extended = False
+        for number, state in self.states.items():
+            if time.perf_counter() >= deadline:
+                break
+            if number in self.left_alone:
+                continue
+            for d in sorted(state.taken):
+                if (base := state.lodged_at(d)) is None:
+                    continue
+                for day in (d - 1, d + 1):
+                    if day not in state.taken and state.lodged_at(day) is None and state.run_fits(day, base):
+                        extended |= self._extend(state, day, held.get((base, day), []))
+        return extended
+
+    def _extend(self, state: PersonState, d: int, options: list[tuple[float, Held]]) -> bool:
+        """Give ``state``'s person, lodged next to day ``d``, the shift of ``options`` (holders
+        that day, most saving first) that saves most beyond what it costs them; whether one did."""
+        best: tuple[float, str, Candidate, Candidate] | None = None
+        night = self.problem.weights.lodging_night
+        for first_saving, (holder, c) in options:
+            enough = night + (0.0 if best is None else best[0])
+            if first_saving <= enough:
+                break  # the night alone costs what any later holder saves
+            site_reach = self.cands.reach_of(state.person, self.cands.shifts[c.shift].site)
+            if (
+                site_reach is None
+                or not site_reach.lodged
+                or first_saving - self._cost(*self.cands.costs(c.shift, site_reach)) <= enough
+                or holder == state.person.service_number
+                or self.states[holder].taken.get(d) is not c
+                or not self.cands.standing(state.person, self.cands.kind_of[c.shift][c.line]).ok
+            ):
+                continue
+            saving = self._saving(holder, self.states[holder], c)
+            offered = self._taking(state.person, c.shift, c.line)
+            if saving is None or offered is None or not offered.reach.lodged:
+                continue
+            if (gain := saving - self._added_cost(state, offered)) > 1e-6 and (
+                best is None or gain > best[0]
+            ):
+                best = (gain, holder, c, offered)
+        if best is None:
+            return False
+        _, holder, c, offered = best
+        taker = state.person.service_number
+        self.states[holder].untake(c)
+        state.take(offered)
+        self.free[(self.station_of[holder], d)][holder] = self.states[holder].person
+        self.free[(self.station_of[taker], d)].pop(taker, None)
+        self.changes[holder] += 1
+        self.changes[taker] += 1
+        return True
 
     def exchange(self, deadline: float) -> bool:
         """Let the people working each slot swap places so that each works where it costs least,

@@ -86,6 +86,32 @@ def test_a_deployment_is_shortened_from_its_ends_to_nothing_when_a_local_is_free
     assert score(p, out).terms["lodging"] == 0
 
 
+def test_a_deployment_runs_on_a_day_instead_of_someone_lodged_for_that_day_alone() -> None:
+    shifts = daily("GEE-KP", 4)
+    staff = [person("L", home_station="STN-MIL"), person("M", home_station="STN-MIL")]
+    p = _priced(problem(shifts, staff, days=7))
+    out = _handed(p, on(shifts, "L", 0, 1, 2) + on(shifts, "M", 3))
+    assert _shifts_of(out) == {"L": 4}
+
+
+def test_a_deployment_does_not_run_on_into_a_day_asked_off() -> None:
+    shifts = daily("GEE-KP", 4)
+    staff = [person("L", home_station="STN-MIL"), person("M", home_station="STN-MIL")]
+    asked = StaffRequest("L", RequestKind.DAY_OFF, day=FIRST_DAY + timedelta(days=3), weight=1)
+    p = replace(_priced(problem(shifts, staff, days=7)), requests=(asked,))
+    roster = on(shifts, "L", 0, 1, 2) + on(shifts, "M", 3)
+    assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
+
+
+def test_a_deployment_as_long_as_the_rules_allow_runs_on_no_further() -> None:
+    shifts = daily("GEE-KP", 6)
+    staff = [person("L", home_station="STN-MIL"), person("M", home_station="STN-MIL")]
+    p = _priced(problem(shifts, staff, days=14))  # no overtime: M would save L nothing
+    roster = on(shifts, "L", 0, 1, 2, 3, 4) + on(shifts, "M", 5)  # L's travel days make a run of 7
+    assert not hard_breaches(validate(p, roster))
+    assert hand_over(p, Candidates(p, people=[]), roster, inf) is roster
+
+
 def test_no_one_takes_a_shift_they_asked_off() -> None:
     shifts = daily("GEE-KP", 1)
     p = _priced(problem(shifts, [person("L", home_station="STN-LAR"), person("G")]))
