@@ -5,7 +5,8 @@ of the month: by its end some commuters work far beyond their contracted hours w
 of the same station stay under theirs, and some shifts are worked from further away than someone
 free that day lives. This pass first gives each place left unfilled to someone free who works it
 for less than it costs unfilled, or to someone working another place that day whose place goes
-to someone free. Then the people working each slot (shifts of one day, hours and label) swap
+to someone free, or to someone a shift of theirs on a nearby day bars, that shift going to
+someone free. Then the people working each slot (shifts of one day, hours and label) swap
 places where each works for less elsewhere in it, keeping how they get there, so that only
 fatigue and travel change (a transportation problem per slot, solved exactly). Then people
 lodged in a city work the day next to their deployment there instead of someone who works it
@@ -42,6 +43,9 @@ from deployer.solver.greedy import PersonState
 
 Station = tuple[str, bool]
 """What decides how a person reaches a site: home station and whether they may deploy away."""
+NEAR_DAYS = 3
+"""How far from an unfilled place a shift may be for moving it to free someone for the place: a
+deployment's travel day and two rest days reach that far."""
 Slot = tuple[int, int, int, str]
 """Shifts people can swap without changing their hours or rest: day, start, end and label."""
 Held = tuple[str, Candidate]
@@ -158,7 +162,11 @@ class _Handover:
             for j, line in enumerate(shift.demand):
                 price = self.problem.weights.shortfall(line)
                 for _ in range(line.count - filled[(i, j)]):
-                    if not (self._fill(i, j, price) or self._fill_by_switch(i, j, price)):
+                    if not (
+                        self._fill(i, j, price)
+                        or self._fill_by_switch(i, j, price)
+                        or self._fill_by_freeing(i, j, price)
+                    ):
                         break
                     added = True
         return added
@@ -206,6 +214,38 @@ class _Handover:
                         return True
                     state.untake(offered)
                 state.take(held)
+        return False
+
+    def _fill_by_freeing(self, i: int, line: int, price: float) -> bool:
+        """Fill line ``line`` of shift ``i`` with someone free that day whom a shift of theirs a
+        few days away bars (rest, a run, a deployment's travel or rest days), that shift going to
+        someone free: the people with a scarce skill left free on a storm night are often barred
+        so, by the work they were given before it."""
+        d, kind = self.cands.day_of[i], self.cands.kind_of[i][line]
+        for station in self._stations(i, kind):
+            qualified = self._holders(station, kind)
+            for number, person in list(self.free[(station, d)].items()):
+                state = self.states[number]
+                if number not in qualified:
+                    continue
+                for near in sorted(
+                    (e for e in state.taken if abs(e - d) <= NEAR_DAYS), key=lambda e: abs(e - d)
+                ):
+                    held = state.taken[near]
+                    if (given := self._saving(number, state, held)) is None:
+                        continue
+                    state.untake(held)
+                    offered = self._taking(person, i, line)
+                    if offered is not None:
+                        budget = price - self._added_cost(state, offered) + given
+                        state.take(offered)
+                        if self._fill(held.shift, held.line, budget):
+                            self.free[(station, d)].pop(number)
+                            self.free[(station, near)][number] = person
+                            self.changes[number] += 1
+                            return True
+                        state.untake(offered)
+                    state.take(held)
         return False
 
     def _stations(self, i: int, kind: int) -> list[Station]:

@@ -18,7 +18,7 @@ from deployer.domain.staff import EmploymentLimits, Qualification
 from deployer.domain.validator import hard_breaches, validate
 from deployer.solver.candidates import Candidates
 from deployer.solver.handover import hand_over
-from tests.builders import DAY, FIRST_DAY, LEGS, PLACES, daily, on, person, problem, shift, skill_line
+from tests.builders import DAY, FIRST_DAY, LEGS, NIGHT, PLACES, daily, on, person, problem, shift, skill_line
 
 
 def _priced(p: RosterProblem, legs: dict[tuple[str, str], Leg] | None = None) -> RosterProblem:
@@ -150,6 +150,15 @@ def test_someone_with_a_scarce_skill_moves_to_its_place_and_a_colleague_takes_th
     p = _priced(problem([both], [person("P", qualifications=po), person("Q")], days=7))
     out = _handed(p, [Assignment(both.key, "P", 1)])  # the public-order place is left unfilled
     assert sorted((a.service_number, a.line) for a in out) == [("P", 0), ("Q", 1)]
+
+
+def test_someone_barred_from_a_scarce_place_by_the_night_before_hands_that_night_on() -> None:
+    po = (Qualification("PO", 1, FIRST_DAY + timedelta(days=365)),)
+    night = shift("GEE-WF", 0, NIGHT)
+    place = shift("GEE-KP", 1, DAY, skill_line(1, "PO"))
+    p = _priced(problem([night, place], [person("P", qualifications=po), person("Q")], days=7))
+    out = _handed(p, [Assignment(night.key, "P")])  # the night leaves P no rest before the place
+    assert {(a.shift_key, a.service_number) for a in out} == {(night.key, "Q"), (place.key, "P")}
 
 
 def test_someone_on_a_shift_it_cannot_read_is_left_alone() -> None:
