@@ -69,6 +69,7 @@ def hand_over(
     handed |= handing.extend(deadline)
     while time.perf_counter() < deadline and handing.sweep(deadline):
         handed = True
+        handing.fill(deadline)  # the sweep may have freed someone for a place still unfilled
         handing.exchange(deadline)
         handing.extend(deadline)
     return handing.roster() if handed else roster
