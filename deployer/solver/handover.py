@@ -191,7 +191,8 @@ class _Handover:
 
     def _fill_by_switch(self, i: int, line: int, price: float) -> bool:
         """Fill line ``line`` of shift ``i`` with someone who works another shift that day, whose
-        shift then goes to someone free: a scarce skill is often busy on a line many could fill."""
+        shift then goes to someone free (or someone a nearby shift bars, that shift going to
+        someone free): a scarce skill is often busy on a line many could fill."""
         d, kind = self.cands.day_of[i], self.cands.kind_of[i][line]
         for station in self._stations(i, kind):
             qualified = self._holders(station, kind)
@@ -210,7 +211,10 @@ class _Handover:
                 if offered is not None:
                     dearer = self._added_cost(state, offered) - self._added_cost(state, held)
                     state.take(offered)
-                    if self._fill(held.shift, held.line, price - dearer):
+                    budget = price - dearer
+                    if self._fill(held.shift, held.line, budget) or self._fill_by_freeing(
+                        held.shift, held.line, budget
+                    ):
                         self.changes[person.service_number] += 1
                         return True
                     state.untake(offered)

@@ -161,6 +161,21 @@ def test_someone_barred_from_a_scarce_place_by_the_night_before_hands_that_night
     assert {(a.shift_key, a.service_number) for a in out} == {(night.key, "Q"), (place.key, "P")}
 
 
+def test_a_scarce_skill_moves_to_its_place_and_its_own_goes_to_someone_the_night_before_barred() -> None:
+    po = (Qualification("PO", 1, FIRST_DAY + timedelta(days=365)),)
+    night = shift("GEE-WF", 0, NIGHT)
+    both = shift("GEE-KP", 1, DAY, skill_line(1, "PO"), DemandLine(1))
+    staff = [person("P", qualifications=po), person("Q"), person("R")]
+    asked = StaffRequest("R", RequestKind.DAY_OFF, day=FIRST_DAY + timedelta(days=1), weight=1)
+    p = replace(_priced(problem([night, both], staff, days=7)), requests=(asked,))
+    out = _handed(p, [Assignment(both.key, "P", 1), Assignment(night.key, "Q")])
+    assert {(a.shift_key, a.service_number, a.line) for a in out} == {
+        (night.key, "R", 0),
+        (both.key, "P", 0),
+        (both.key, "Q", 1),
+    }
+
+
 def test_someone_on_a_shift_it_cannot_read_is_left_alone() -> None:
     # "1" holds a public-order place without the skill (an unchecked roster): the pass leaves
     # that shift where it is and gives "1" nothing more the same day.
