@@ -29,9 +29,6 @@ import time
 from collections import Counter, defaultdict
 from math import inf
 
-import numpy as np
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
-
 from deployer.domain.problem import RosterProblem
 from deployer.domain.requests import RequestKind, TimeOff, cities_asked
 from deployer.domain.roster import Assignment
@@ -40,18 +37,11 @@ from deployer.domain.scoring import overtime_allowance
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 from deployer.solver.greedy import PersonState
+from deployer.solver.slot_exchange import Held, Station, exchange_slots
 
-Station = tuple[str, bool]
-"""What decides how a person reaches a site: home station and whether they may deploy away."""
 NEAR_DAYS = 3
 """How far from an unfilled place a shift may be for moving it to free someone for the place: a
 deployment's travel day and two rest days reach that far."""
-Slot = tuple[int, int, int, str]
-"""Shifts people can swap without changing their hours or rest: day, start, end and label."""
-Held = tuple[str, Candidate]
-"""A person's service number and the shift they work."""
-Place = tuple[str, int]
-"""Where a line of a slot is worked, and its kind: lines of one place are alike to everyone."""
 
 
 def hand_over(
@@ -65,12 +55,12 @@ def hand_over(
         return roster
     handing = _Handover(problem, cands, roster)
     handed = handing.fill(deadline)
-    handed |= handing.exchange(deadline)
+    handed |= exchange_slots(handing, deadline)
     handed |= handing.extend(deadline)
     while time.perf_counter() < deadline and handing.sweep(deadline):
         handed = True
         handing.fill(deadline)  # the sweep may have freed someone for a place still unfilled
-        handing.exchange(deadline)
+        exchange_slots(handing, deadline)
         handing.extend(deadline)
     return handing.roster() if handed else roster
 
@@ -179,7 +169,7 @@ class _Handover:
         for station in self._stations(i, kind):
             qualified = self._holders(station, kind)
             for taker, person in self.free[(station, d)].items():
-                if taker not in qualified or (offered := self._taking(person, i, line)) is None:
+                if taker not in qualified or (offered := self.taking(person, i, line)) is None:
                     continue
                 other = self.states[taker]
                 if self._added_cost(other, offered) < price:
@@ -207,7 +197,7 @@ class _Handover:
                 ):
                     continue
                 state.untake(held)
-                offered = self._taking(person, i, line)
+                offered = self.taking(person, i, line)
                 if offered is not None:
                     dearer = self._added_cost(state, offered) - self._added_cost(state, held)
                     state.take(offered)
@@ -240,7 +230,7 @@ class _Handover:
                     if (given := self._saving(number, state, held)) is None:
                         continue
                     state.untake(held)
-                    offered = self._taking(person, i, line)
+                    offered = self.taking(person, i, line)
                     if offered is not None:
                         budget = price - self._added_cost(state, offered) + given
                         state.take(offered)
@@ -264,7 +254,7 @@ class _Handover:
         overtime, and a night (with the trip home when it starts a deployment) when lodged."""
         w = self.problem.weights
         number, d = state.person.service_number, self.cands.day_of[c.shift]
-        cost = self._cost(c.fatigue, c.travel) + self._overtime(
+        cost = self.cost(c.fatigue, c.travel) + self._overtime(
             number, state.total + self.cands.length[c.shift]
         )
         cost -= self._overtime(number, state.total)
@@ -330,14 +320,14 @@ class _Handover:
             if (
                 site_reach is None
                 or not site_reach.lodged
-                or first_saving - self._cost(*self.cands.costs(c.shift, site_reach)) <= enough
+                or first_saving - self.cost(*self.cands.costs(c.shift, site_reach)) <= enough
                 or holder == state.person.service_number
                 or self.states[holder].taken.get(d) is not c
                 or not self.cands.standing(state.person, self.cands.kind_of[c.shift][c.line]).ok
             ):
                 continue
             saving = self._saving(holder, self.states[holder], c)
-            offered = self._taking(state.person, c.shift, c.line)
+            offered = self.taking(state.person, c.shift, c.line)
             if saving is None or offered is None or not offered.reach.lodged:
                 continue
             if (gain := saving - self._added_cost(state, offered)) > 1e-6 and (
@@ -356,130 +346,8 @@ class _Handover:
         self.changes[taker] += 1
         return True
 
-    def exchange(self, deadline: float) -> bool:
-        """Let the people working each slot swap places so that each works where it costs least,
-        everyone keeping how they get there (commuting, or lodged in the same city): their hours,
-        rest, lodging and overtime stay as they are, only fatigue and travel change (a commuter
-        driving 75 minutes to one venue while a colleague drives as far to the venue beside the
-        first's station). Whether anyone moved."""
-        cands = self.cands
-        slots: dict[Slot, list[Held]] = defaultdict(list)
-        for number, state in self.states.items():
-            if number not in self.left_alone:
-                for c in state.taken.values():
-                    i = c.shift
-                    slot = (cands.day_of[i], cands.start_min[i], cands.end_min[i], cands.shifts[i].label)
-                    slots[slot].append((number, c))
-        moved = False
-        for held in slots.values():
-            if time.perf_counter() >= deadline:
-                break
-            if len(held) > 1:
-                moved |= self._exchange(held)
-        return moved
-
-    def _exchange(self, held: list[Held]) -> bool:
-        """The cheapest assignment of the people in ``held`` to its places (a transportation
-        problem: each person to one place, each place as many as it has lines), applied cycle by
-        cycle where every move keeps the rules and the cycle saves."""
-        cands, n = self.cands, len(held)
-        place_of = [(cands.shifts[c.shift].site, cands.kind_of[c.shift][c.line]) for _, c in held]
-        places: dict[Place, list[int]] = defaultdict(list)
-        for a, place in enumerate(place_of):
-            places[place].append(a)
-        names = list(places)
-        node = {place: n + k for k, place in enumerate(names)}
-        offers = self._offers(held, place_of)
-        tails, heads, costs = [], [], []
-        for a, options in enumerate(offers):
-            for place, cost in options.items():
-                tails.append(a)
-                heads.append(node[place])
-                # Hundredths of a point, staying put a hair cheaper: no one moves for nothing.
-                costs.append(round(cost * 100) - (place == place_of[a]))
-        flow = SimpleMinCostFlow()
-        arcs = flow.add_arcs_with_capacity_and_unit_cost(
-            np.array(tails), np.array(heads), np.ones(len(tails), dtype=np.int64), np.array(costs)
-        )
-        supplies = [1] * n + [-len(places[place]) for place in names]
-        flow.set_nodes_supplies(np.arange(len(supplies)), np.array(supplies))
-        if flow.solve() != flow.OPTIMAL:
-            return False
-        goes = list(place_of)
-        for k in np.flatnonzero(flow.flows(arcs)):
-            goes[tails[k]] = names[heads[k] - n]
-        # Who takes whose line: a mover takes a line its holder leaves in the place it goes to.
-        left: dict[Place, list[int]] = defaultdict(list)
-        for a in range(n):
-            if goes[a] != place_of[a]:
-                left[place_of[a]].append(a)
-        target = [a if goes[a] == place_of[a] else left[goes[a]].pop() for a in range(n)]
-        moved, seen = False, set()
-        for start in range(n):
-            if start in seen or target[start] == start:
-                continue
-            cycle = [start]
-            while target[cycle[-1]] != start:
-                cycle.append(target[cycle[-1]])
-            seen.update(cycle)
-            if sum(offers[a][place_of[a]] - offers[a][goes[a]] for a in cycle) > 0:
-                moved |= self._swap([held[a] for a in cycle], [held[target[a]][1] for a in cycle])
-        return moved
-
-    def _offers(self, held: list[Held], place_of: list[Place]) -> list[dict[Place, float]]:
-        """Per person of ``held``: the places they may work reached as they reach their own (the
-        same lodging or none), with what working there costs."""
-        cands = self.cands
-        shift_at = {place: c.shift for (_, c), place in zip(held, place_of, strict=True)}
-        shift_of = {site: i for (site, _), i in shift_at.items()}
-        sites_of: dict[int, list[str]] = defaultdict(list)
-        for site, kind in shift_at:
-            sites_of[kind].append(site)
-        costs: dict[tuple[Station, str | None], dict[str, float]] = {}
-        """What working at each site costs from a station (lodged in a city, or not)."""
-        ranked: dict[tuple[Station, str | None, frozenset[int]], dict[Place, float]] = {}
-        offers = []
-        for (number, c), own in zip(held, place_of, strict=True):
-            person = self.states[number].person
-            kinds = frozenset(kind for kind in sites_of if cands.standing(person, kind).ok)
-            base = c.reach.base if c.reach.lodged else None
-            station = (self.station_of[number], base)
-            if station not in costs:
-                costs[station] = {}
-                for site, i in shift_of.items():
-                    r = cands.reach_of(person, site)
-                    if r is not None and (r.base if r.lodged else None) == base:
-                        costs[station][site] = self._cost(*cands.costs(i, r))
-            key = (*station, kinds)
-            if key not in ranked:
-                at = costs[station]
-                ranked[key] = {
-                    (site, kind): at[site] for kind in kinds for site in sites_of[kind] if site in at
-                }
-            offers.append(ranked[key] | {own: self._cost(c.fatigue, c.travel)})
-        return offers
-
-    def _swap(self, people: list[Held], lines: list[Candidate]) -> bool:
-        """Move each of ``people`` to the line beside them in ``lines`` when every one of them may
-        take it (requests and rules); whether they moved."""
-        states = [self.states[number] for number, _ in people]
-        for state, (_, c) in zip(states, people, strict=True):
-            state.untake(c)
-        taking = [
-            self._taking(state.person, line.shift, line.line)
-            for state, line in zip(states, lines, strict=True)
-        ]
-        offered = [c for c in taking if c is not None]
-        if len(offered) < len(people):
-            for state, (_, c) in zip(states, people, strict=True):
-                state.take(c)
-            return False
-        for state, (number, _), c in zip(states, people, offered, strict=True):
-            state.take(c)
-            self.changes[number] += 1
-        return True
-
-    def _cost(self, fatigue: int, travel: int) -> float:
+    def cost(self, fatigue: int, travel: int) -> float:
+        """Points of a shift's fatigue and travel."""
         w = self.problem.weights
         return fatigue * w.fatigue + travel * w.travel_per_10_km
 
@@ -493,7 +361,7 @@ class _Handover:
         shift = cands.shifts[c.shift]
         if (number, shift.day, shift.label) in self.kept_on:
             return None
-        saving = self._cost(c.fatigue, c.travel) + self._overtime(number, state.total)
+        saving = self.cost(c.fatigue, c.travel) + self._overtime(number, state.total)
         saving -= self._overtime(number, state.total - cands.length[c.shift])
         if c.reach.lodged:
             w = self.problem.weights
@@ -527,7 +395,7 @@ class _Handover:
                 other = states[taker]
                 if length - max(0, allowance[taker] - other.total) >= most_overtime:
                     continue
-                offered = self._taking(person, c.shift, c.line)
+                offered = self.taking(person, c.shift, c.line)
                 if offered is None:
                     refused[(taker, i)] = changes[taker]
                     continue
@@ -540,7 +408,7 @@ class _Handover:
                 return True
         return False
 
-    def _taking(self, person: StaffMember, i: int, line: int) -> Candidate | None:
+    def taking(self, person: StaffMember, i: int, line: int) -> Candidate | None:
         """``person``'s candidate for line ``line`` of shift ``i`` when they may take it as things
         stand."""
         shift = self.cands.shifts[i]
@@ -576,7 +444,7 @@ class _Handover:
         if key not in self._costs:
             site = self.cands.shifts[i].site
             self._costs[key] = sorted(
-                (self._cost(*self.cands.costs(i, site_reach)), station)
+                (self.cost(*self.cands.costs(i, site_reach)), station)
                 for station, site_reach in self._reaching(site, kind)
             )
         return self._costs[key]
