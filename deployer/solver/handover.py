@@ -337,13 +337,7 @@ class _Handover:
         if best is None:
             return False
         _, holder, c, offered = best
-        taker = state.person.service_number
-        self.states[holder].untake(c)
-        state.take(offered)
-        self.free[(self.station_of[holder], d)][holder] = self.states[holder].person
-        self.free[(self.station_of[taker], d)].pop(taker, None)
-        self.changes[holder] += 1
-        self.changes[taker] += 1
+        self._hand(self.states[holder], c, state, offered)
         return True
 
     def cost(self, fatigue: int, travel: int) -> float:
@@ -399,14 +393,24 @@ class _Handover:
                 if offered is None:
                     refused[(taker, i)] = changes[taker]
                     continue
-                state.untake(c)
-                other.take(offered)
-                changes[number] += 1
-                changes[taker] += 1
-                free.pop(taker)
-                self.free[(self.station_of[number], d)][number] = state.person
+                self._hand(state, c, other, offered)
                 return True
         return False
+
+    def _hand(self, holder: PersonState, c: Candidate, taker: PersonState, offered: Candidate) -> None:
+        """Move shift ``c`` from ``holder`` to ``taker`` (as ``offered``): the holder is free that
+        day, the taker no longer, and both people's shifts have changed."""
+        d = self.cands.day_of[c.shift]
+        holder.untake(c)
+        taker.take(offered)
+        for state, free in ((holder, True), (taker, False)):
+            number = state.person.service_number
+            self.changes[number] += 1
+            free_that_day = self.free[(self.station_of[number], d)]
+            if free:
+                free_that_day[number] = state.person
+            else:
+                free_that_day.pop(number, None)
 
     def taking(self, person: StaffMember, i: int, line: int) -> Candidate | None:
         """``person``'s candidate for line ``line`` of shift ``i`` when they may take it as things
