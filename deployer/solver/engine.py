@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import threading
 import time
 from collections import defaultdict
@@ -22,6 +23,7 @@ from deployer.solver import person_search
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
 from deployer.solver.columns import ColumnGeneration
+from deployer.solver.day_exchange import DayExchange
 from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
 from deployer.solver.greedy import greedy_roster
 from deployer.solver.handover import hand_over
@@ -560,7 +562,9 @@ def _solve_large(
             roster, best = handed, total
             report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
     if responder is not None:
-        roster = _best_responses(responder, roster, best, finish, stop, report, started, checkpoints)
+        roster = _best_responses(
+            responder, roster, best, finish, stop, report, started, checkpoints, EXCHANGE_TURN
+        )
         best = score(problem, roster).total
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
 
@@ -612,6 +616,10 @@ PERSON_STAFF = 400
 tenth of a second to build and a second to solve, so a sweep through more would not end in time."""
 PERSON_SHARE = 0.6
 """The share of the time left that best responses may take before the model's neighbourhoods."""
+EXCHANGE_TURN = 2.0
+"""Seconds of best responses (at least; twice the last pass when that took longer) between passes
+of the day exchange (``day_exchange``), whose moves of several people at once free the responses
+to go on."""
 PATIENCE_SHARE, PATIENCE_FLOOR = 0.1, 2.0
 """Best responses give way to neighbourhoods after this share of their time (at least this many
 seconds) without a saving: on a Games-shaped demo of 400 staff, whose constructive roster is
@@ -636,9 +644,11 @@ def _best_responses(
     report: ProgressCallback,
     started: float,
     checkpoints: _Checkpoints,
+    turn: float = math.inf,
 ) -> list[Assignment]:
     """``roster`` (costing ``total``) improved by one person's best response after another until
-    none saves anything, ``until`` (perf_counter seconds) or ``stop``."""
+    none saves anything, ``until`` (perf_counter seconds) or ``stop``, with a pass of the day
+    exchange whenever the responses stop saving, or after ``turn`` seconds of them."""
     search.load(roster)
     saved = search.gain
 
@@ -655,7 +665,17 @@ def _best_responses(
         )
 
     patience = max(PATIENCE_FLOOR, PATIENCE_SHARE * (until - time.perf_counter()))
-    search.run(until, stop, improved, patience)
+    exchange = DayExchange(search)
+    while time.perf_counter() < until and not (stop is not None and stop.is_set()):
+        turn_ends = min(until, time.perf_counter() + turn)
+        search.run(turn_ends, stop, improved, patience)
+        responses_done = time.perf_counter() < turn_ends - 0.1  # no one's response saves
+        began = time.perf_counter()
+        if exchange.run(until, stop) > 0:
+            improved()
+        elif responses_done:
+            break
+        turn = max(turn, 2 * (time.perf_counter() - began))
     return search.roster()
 
 

@@ -1,0 +1,394 @@
+"""Everyone's shift on one day chosen at once: the moves of several people a best response cannot make.
+
+A best response (``person_search``) re-rosters one person against everyone else's cover, so a
+roster where every person's response saves nothing can still leave a line short that two people
+could fill together: one moves from a line others cover already to the short one, a second takes
+over the first's line, or comes in on a day off. On the Curtois & Qu year-long instances the people
+must work within a sixtieth of their year's maximum hours, so most such moves need several people
+at once, and the best responses left 220 lines short.
+
+With every other day fixed, what each person may do on one day (a day off, or a line of that day)
+is decided by their own rules alone: the rules about runs, days off, successions, weekends and
+counts over the horizon see only their own roster. Choosing everyone's option for the day at
+once is then a transportation problem — each person to one option at their own price, each line
+paying its shortfall or surplus (convex in how many fill it) — which min-cost flow solves exactly.
+Each person's options are checked here against the rules their walk of ``run_path`` models (runs,
+breaks, successions, counts); whoever changed is checked by the validator after the pass.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+from deployer.solver.person_search import Line, PersonSearch
+from deployer.solver.run_path import RunPath
+
+OFF = -1
+"""A day off in a person's row of kinds."""
+RETRIES = 2
+"""Most times a pass is done again after the validator refused someone it changed."""
+EPS = 1e-6
+
+
+@dataclass
+class _Person:
+    """One person's roster as the exchange sees it, with their walk's rules."""
+
+    number: str
+    path: RunPath
+    options: dict[int, list[tuple[int, Line, int]]]
+    """Day number -> (variable, line, kind) of each line the person could fill that day."""
+    price: dict[int, int]
+    """Variable -> the person's own cost of that shift (sixtieths)."""
+    row: list[int]
+    """Kind worked on each day (``OFF``: none)."""
+    held: dict[int, tuple[int, Line]]
+    """Day number -> (variable, line) worked."""
+    totals: np.ndarray
+    """What the roster counts towards each counted rule of the walk."""
+    weekend: list[int | None]
+    """The weekend of each day (``_weekend_ids``)."""
+
+
+class DayExchange:
+    """Passes of the day exchange over a best-response search's roster (see the module docstring)."""
+
+    def __init__(self, search: PersonSearch) -> None:
+        self.search = search
+        self.check_seconds = 0.0
+        """How long the validator took per person changed, in the last pass."""
+
+    def run(self, deadline: float, stop: threading.Event | None = None) -> float:
+        """One pass over the days, each day's options chosen for everyone at once and applied
+        where they save, ending in time to check them by ``deadline``; the points saved.
+
+        Whoever changed is checked by the validator once the pass is over (checking after each
+        day took 39 of 43 s on Curtois Instance 23); should a rule the walks do not model refuse
+        someone, the pass is undone and done again without them (their walk no longer answers
+        for them)."""
+        search = self.search
+        for _ in range(1 + RETRIES):
+            people = _people(search)
+            if not people:
+                return 0.0
+            before = (
+                {number: set(lines) for number, lines in search.mine.items()},
+                dict(search.filled),
+                dict(search.cost),
+                search.gain,
+            )
+            changed: set[str] = set()
+            saved = 0.0
+            for day in range(max(len(p.row) for p in people.values())):
+                check_by = deadline - self.check_seconds * len(changed)
+                if time.perf_counter() >= check_by or (stop is not None and stop.is_set()):
+                    break
+                saved += _exchange_day(search, people, day, changed)
+            began = time.perf_counter()
+            kept = all([search.keeps_rules(number, search.mine[number]) for number in sorted(changed)])
+            self.check_seconds = (time.perf_counter() - began) / max(1, len(changed))
+            if kept:
+                return saved / 60
+            with search._lock:
+                mine, filled, cost, search.gain = before
+                search.mine, search.filled, search.cost = (
+                    defaultdict(set, mine),
+                    defaultdict(int, filled),
+                    cost,
+                )
+                search.settled.clear()
+        return 0.0
+
+
+def _people(search: PersonSearch) -> dict[str, _Person]:
+    """Everyone whose walk models their rules (the others keep their shifts)."""
+    people: dict[str, _Person] = {}
+    for number in search.people:
+        pm = search.priced_of(number)
+        path = search.path_of(number, pm)
+        if path is None:
+            continue
+        line_of = dict(pm.x)
+        options: dict[int, list[tuple[int, Line, int]]] = defaultdict(list)
+        day_kind: dict[int, tuple[int, int]] = {}
+        for var, day, kind in zip(path.option_var, path.option_day, path.option_kind, strict=True):
+            options[int(day)].append((int(var), line_of[int(var)], int(kind)))
+            day_kind[int(var)] = (int(day), int(kind))
+        var_of = {line: var for var, line in pm.x}
+        row = [OFF] * path.days
+        held: dict[int, tuple[int, Line]] = {}
+        for line in search.mine.get(number, ()):
+            var = var_of.get(line)
+            if var is None:
+                break  # a line outside the walk's options (pinned, say): leave the person be
+            day, kind = day_kind[var]
+            row[day] = kind
+            held[day] = (var, line)
+        else:
+            counted, weekend = path.priced, _weekend_ids(path)
+            totals = counted.per_kind[:, [k for k in row if k != OFF]].sum(axis=1)
+            if counted.weekend_rule >= 0:
+                totals[counted.weekend_rule] = _weekends(weekend, row)
+            people[number] = _Person(number, path, options, dict(pm.personal), row, held, totals, weekend)
+    return people
+
+
+def _weekend_ids(path: RunPath) -> list[int | None]:
+    """The weekend (its Saturday's day number) of each day; None on weekdays."""
+    return [
+        day if saturday else day - 1 if sunday else None
+        for day, (saturday, sunday) in enumerate(zip(path.saturday, path.sunday, strict=True))
+    ]
+
+
+def _weekends(weekend: list[int | None], row: list[int]) -> int:
+    """Weekends with a shift on the Saturday or the Sunday (the validator's count)."""
+    return len({weekend[day] for day, kind in enumerate(row) if kind != OFF} - {None})
+
+
+Choice = tuple[int, Line] | None
+"""A person's option on a day: (variable, line) worked, or None for a day off."""
+
+
+def _exchange_day(search: PersonSearch, people: dict[str, _Person], day: int, changed: set[str]) -> float:
+    """Everyone's option on ``day`` chosen at once and applied when it saves; the saving
+    (sixtieths). The people it changes are added to ``changed``."""
+    chosen = _best_day(search, people, day)
+    if chosen is None:
+        return 0.0
+    saving, changes = chosen
+    new_lines = {
+        number: _lines_with(search.mine.get(number, set()), people[number].held.get(day), choice)
+        for number, choice in changes.items()
+    }
+    _apply(search, people, day, changes, new_lines, saving)
+    changed.update(changes)
+    return saving
+
+
+def _lines_with(mine: set[Line], old: tuple[int, Line] | None, new: Choice) -> set[Line]:
+    """A person's lines with the day's ``old`` (variable, line) replaced by ``new``."""
+    lines = set(mine)
+    if old is not None:
+        lines.discard(old[1])
+    if new is not None:
+        lines.add(new[1])
+    return lines
+
+
+def _best_day(
+    search: PersonSearch, people: dict[str, _Person], day: int
+) -> tuple[float, dict[str, Choice]] | None:
+    """The cheapest options of everyone on ``day`` (min-cost flow) when they save: the saving
+    (sixtieths) and each changed person's new option."""
+    allowed = {
+        number: _feasible(person, day)
+        for number, person in people.items()
+        if person.options.get(day) or day in person.held
+    }
+    if not any(len(choices) > 1 for choices in allowed.values()):
+        return None
+    lines = sorted({c[1] for choices in allowed.values() for c in choices if c is not None})
+    ours: dict[Line, int] = defaultdict(int)
+    for number in allowed:
+        if (held := people[number].held.get(day)) is not None:
+            ours[held[1]] += 1
+    others = {line: search.filled.get(line, 0) - ours[line] for line in lines}
+    flow = SimpleMinCostFlow()
+    source, sink, off = 0, 1, 2
+    node = {line: 3 + n for n, line in enumerate(lines)}
+    first_person = 3 + len(lines)
+    arcs: list[tuple[int, str, Choice]] = []
+    for n, (number, choices) in enumerate(allowed.items()):
+        person = first_person + n
+        flow.add_arc_with_capacity_and_unit_cost(source, person, 1, 0)
+        for choice in choices:
+            head = off if choice is None else node[choice[1]]
+            price = 0 if choice is None else people[number].price.get(choice[0], 0)
+            arcs.append((flow.add_arc_with_capacity_and_unit_cost(person, head, 1, price), number, choice))
+    size = len(allowed)
+    flow.add_arc_with_capacity_and_unit_cost(off, sink, size, 0)
+    for line in lines:
+        room = max(0, search.count[line] - others[line])
+        if room:
+            flow.add_arc_with_capacity_and_unit_cost(node[line], sink, room, -search.under_cost[line])
+        if (over := search.over_cost[line]) is not None:
+            flow.add_arc_with_capacity_and_unit_cost(node[line], sink, size, over)
+    flow.set_node_supply(source, size)
+    flow.set_node_supply(sink, -size)
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    new = {number: choice for arc, number, choice in arcs if flow.flow(arc)}
+    old = {number: _held_choice(people[number], day) for number in allowed}
+    saving = _day_cost(search, people, others, old) - _day_cost(search, people, others, new)
+    if saving <= EPS:
+        return None
+    return saving, {number: choice for number, choice in new.items() if choice != old[number]}
+
+
+def _held_choice(person: _Person, day: int) -> Choice:
+    held = person.held.get(day)
+    return None if held is None else held
+
+
+def _day_cost(
+    search: PersonSearch, people: dict[str, _Person], others: dict[Line, int], choices: dict[str, Choice]
+) -> float:
+    """What the day's lines and the people's own prices cost (sixtieths) with ``choices``."""
+    filled = dict(others)
+    own = 0
+    for number, choice in choices.items():
+        if choice is not None:
+            filled[choice[1]] = filled.get(choice[1], 0) + 1
+            own += people[number].price.get(choice[0], 0)
+    return own + sum(search.line_cost(line, count) for line, count in filled.items())
+
+
+def _feasible(person: _Person, day: int) -> list[Choice]:
+    """The person's options on ``day`` that keep the rules their walk models, everything else
+    of theirs fixed: their current one first."""
+    path, row = person.path, person.row
+    current = row[day]
+    counted = path.priced
+    per_kind = counted.per_kind
+    base = person.totals - (per_kind[:, current] if current != OFF else 0.0)
+    within = np.all(
+        (base[:, None] + per_kind >= counted.low[:, None] - EPS)
+        & (base[:, None] + per_kind <= counted.high[:, None] + EPS),
+        axis=0,
+    )
+    held = _held_choice(person, day)
+    choices: list[Choice] = [held]
+    known: dict[bool, bool] = {}
+
+    def status_ok(work: bool) -> bool:
+        """Whether working (or resting) on the day keeps the runs and weekends."""
+        if (current != OFF) == work:
+            return True
+        if work not in known:
+            known[work] = _runs_keep(path, row, day, work) and _weekends_keep(person, day, work)
+        return known[work]
+
+    base_within = bool(np.all((base >= counted.low - EPS) & (base <= counted.high + EPS)))
+    if held is not None and base_within and status_ok(False):
+        choices.append(None)
+    before = row[day - 1] if day > 0 else OFF
+    after = row[day + 1] if day + 1 < len(row) else OFF
+    for var, line, kind in person.options.get(day, ()):
+        if held is not None and var == held[0]:
+            continue
+        if not within[kind]:
+            continue
+        if before != OFF and not path.follows[before, kind]:
+            continue
+        if after != OFF and not path.follows[kind, after]:
+            continue
+        if status_ok(True):
+            choices.append((var, line))
+    return choices
+
+
+def _runs_keep(path: RunPath, row: list[int], day: int, work: bool) -> bool:
+    """Whether working (``work``) or resting on ``day`` instead keeps the runs of work and of days
+    off within the person's limits (runs touching either end of the horizon need no minimum)."""
+    last = len(row) - 1
+    start = end = day
+    if work:
+        while start > 0 and row[start - 1] != OFF:
+            start -= 1
+        while end < last and row[end + 1] != OFF:
+            end += 1
+        if end - start + 1 > path.max_run:
+            return False
+        if start > 0 and end < last and end - start + 1 < path.min_run:
+            return False
+        # The breaks either side end one day earlier or start one day later.
+        return _part_keeps(row, day - 1, -1, path.min_off, OFF) and _part_keeps(
+            row, day + 1, 1, path.min_off, OFF
+        )
+    while start > 0 and row[start - 1] == OFF:
+        start -= 1
+    while end < last and row[end + 1] == OFF:
+        end += 1
+    if start > 0 and end < last and end - start + 1 < path.min_off:
+        return False
+    return _part_keeps(row, day - 1, -1, path.min_run, None) and _part_keeps(
+        row, day + 1, 1, path.min_run, None
+    )
+
+
+def _part_keeps(row: list[int], day: int, step: int, minimum: int, off: int | None) -> bool:
+    """Whether the run of days off (``off`` is ``OFF``) or of work (None) that ``day`` belongs to,
+    cut at ``day`` on the side away from ``step``, is still long enough: runs reaching the edge
+    of the horizon, and days of the other kind, need no check."""
+    if day < 0 or day >= len(row) or (row[day] == OFF) != (off == OFF):
+        return True
+    length = 0
+    while 0 <= day < len(row) and (row[day] == OFF) == (off == OFF):
+        length += 1
+        day += step
+    return not 0 <= day < len(row) or length >= minimum
+
+
+def _weekends_keep(person: _Person, day: int, work: bool) -> bool:
+    """Whether working (or resting) on ``day`` instead keeps the most weekends worked."""
+    counted = person.path.priced
+    weekend = person.weekend[day]
+    if counted.weekend_rule < 0 or weekend is None or not work:
+        return True
+    worked = any(
+        person.weekend[other] == weekend and person.row[other] != OFF
+        for other in (day - 1, day + 1)
+        if 0 <= other < len(person.row)
+    )
+    return worked or person.totals[counted.weekend_rule] + 1 <= counted.high[counted.weekend_rule] + EPS
+
+
+def _apply(
+    search: PersonSearch,
+    people: dict[str, _Person],
+    day: int,
+    changes: dict[str, Choice],
+    new_lines: dict[str, set[Line]],
+    saving: float,
+) -> None:
+    """Write the day's changes into ``search`` and into the people's rows."""
+    with search._lock:
+        for number, choice in changes.items():
+            person = people[number]
+            old = person.held.get(day)
+            old_lines = search.mine.get(number, set())
+            for line in old_lines - new_lines[number]:
+                search.filled[line] -= 1
+            for line in new_lines[number] - old_lines:
+                search.filled[line] += 1
+            search.mine[number] = new_lines[number]
+            if number in search.cost:
+                search.cost[number] += (0 if choice is None else person.price.get(choice[0], 0)) - (
+                    0 if old is None else person.price.get(old[0], 0)
+                )
+            for models in (search.models, search.priced):
+                if number in models:
+                    models[number].values = None
+            counted = person.path.priced
+            if old is not None:
+                person.totals -= counted.per_kind[:, person.row[day]]
+            kind = OFF
+            if choice is None:
+                del person.held[day]
+            else:
+                person.held[day] = choice
+                kind = next(k for var, _, k in person.options[day] if var == choice[0])
+                person.totals += counted.per_kind[:, kind]
+            person.row[day] = kind
+            if counted.weekend_rule >= 0:
+                person.totals[counted.weekend_rule] = _weekends(person.weekend, person.row)
+        search.settled.clear()
+        search.gain += saving / 60
+        search.improvements += 1
