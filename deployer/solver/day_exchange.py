@@ -225,16 +225,11 @@ def _best_day(
     if flow.solve() != flow.OPTIMAL:
         return None
     new = {number: choice for arc, number, choice in arcs if flow.flow(arc)}
-    old = {number: _held_choice(people[number], day) for number in allowed}
+    old = {number: people[number].held.get(day) for number in allowed}
     saving = _day_cost(search, people, others, old) - _day_cost(search, people, others, new)
     if saving <= EPS:
         return None
     return saving, {number: choice for number, choice in new.items() if choice != old[number]}
-
-
-def _held_choice(person: _Person, day: int) -> Choice:
-    held = person.held.get(day)
-    return None if held is None else held
 
 
 def _day_cost(
@@ -263,7 +258,7 @@ def _feasible(person: _Person, day: int) -> list[Choice]:
         & (base[:, None] + per_kind <= counted.high[:, None] + EPS),
         axis=0,
     )
-    held = _held_choice(person, day)
+    held = person.held.get(day)
     choices: list[Choice] = [held]
     known: dict[bool, bool] = {}
 
