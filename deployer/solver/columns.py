@@ -377,6 +377,10 @@ class ColumnGeneration:
         return [Column(frozenset(line for var, line in pm.x if v[var]), pm.own(v)) for v in seen.values], low
 
 
+class ProgrammeError(RuntimeError):
+    """GLOP could not solve the restricted master programme, even afresh."""
+
+
 class _Programme:
     """The restricted master programme, kept between rounds: GLOP starts again from its last basis
     when columns are added (about a quarter of the time of solving it anew)."""
@@ -420,8 +424,16 @@ class _Programme:
             var.SetBounds(0.0, self.lp.infinity())
 
     def solve(self) -> tuple[float, dict[str, list[float]], dict[Line, float], dict[str, float]]:
-        """The programme's value, each person's column weights, the cover and convexity duals."""
-        self.lp.Solve()
+        """The programme's value, each person's column weights, the cover and convexity duals.
+        The programme always has a solution (every line has slack), but GLOP starting from its
+        last basis can end abnormally (once on Curtois Instance 5, session 19, where the values
+        were read anyway): then it is solved afresh, and ``ProgrammeError`` raised should that
+        fail too."""
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            afresh = pywraplp.MPSolverParameters()
+            afresh.SetIntegerParam(afresh.INCREMENTALITY, afresh.INCREMENTALITY_OFF)
+            if self.lp.Solve(afresh) != pywraplp.Solver.OPTIMAL:
+                raise ProgrammeError("the column-generation programme could not be solved")
         return (
             self.objective.Value(),
             {number: [var.solution_value() for var in vars_] for number, vars_ in self.lambdas.items()},

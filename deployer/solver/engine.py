@@ -22,7 +22,7 @@ from deployer.domain.validator import Breach, hard_breaches, validate
 from deployer.solver import person_search
 from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
-from deployer.solver.columns import ColumnGeneration
+from deployer.solver.columns import ColumnGeneration, ProgrammeError
 from deployer.solver.day_exchange import DayExchange
 from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
 from deployer.solver.greedy import greedy_roster
@@ -731,14 +731,21 @@ def _generated(
     now = time.perf_counter()
     dive_by = finish - POLISH_SHARE * (finish - now)
     generation = ColumnGeneration(search, roster, total, params.workers)
-    generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
-    report.bound = max(report.bound, generation.bound)
+    try:
+        generation.run(now + (dive_by - now) / (1 + DIVE_FACTOR), stop, expected_rounds=EXPECTED_ROUNDS)
+    except ProgrammeError:
+        return roster, total  # the rounds' bounds stand; the responses go on from ``roster``
+    finally:
+        report.bound = max(report.bound, generation.bound)
     if not (generation.converged or generation.settling(share=SETTLING)):
         return roster, total
     dived, dived_total = roster, total
     for _ in range(1 + REDIVES):
         began = time.perf_counter()
-        again, unmended = clean_roster(problem, generation.dive(dive_by, stop))
+        try:
+            again, unmended = clean_roster(problem, generation.dive(dive_by, stop))
+        except ProgrammeError:
+            break
         report.bound = max(report.bound, generation.bound)  # the dive's first step generates on
         again_total = score(problem, again).total
         if not unmended and again_total < dived_total:

@@ -173,3 +173,48 @@ def test_a_second_dive_starts_afresh_and_keeps_every_rule(tmp_path: Path) -> Non
     for dived in (first, second):
         assert hard_breaches(validate(p, dived)) == []
         assert generation.bound <= score(p, dived).total + 1e-6
+
+
+class _Abnormal:
+    """GLOP as the programme holds it, but its first ``failures`` solves end abnormally."""
+
+    def __init__(self, lp: object, failures: int) -> None:
+        self.lp, self.failures, self.solves = lp, failures, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.lp, name)
+
+    def Solve(self, *params: object) -> int:  # noqa: N802 - pywraplp's name
+        self.solves += 1
+        status = self.lp.Solve(*params)  # type: ignore[attr-defined]
+        if self.solves <= self.failures:
+            return columns.pywraplp.Solver.ABNORMAL
+        return status
+
+
+def test_a_programme_glop_ends_abnormally_is_solved_afresh(tmp_path: Path) -> None:
+    p = ward_instance(tmp_path, staff=6, days=14).problem
+    generation, _ = _generation(p)
+    plain, _ = _generation(p)
+    plain.run(time.perf_counter() + 30)
+    lp = generation._programme.lp = _Abnormal(generation._programme.lp, failures=1)  # type: ignore[assignment]
+    generation.run(time.perf_counter() + 30)
+    assert lp.solves > generation.rounds  # the failed solve was done again
+    assert generation.converged and generation.bound == pytest.approx(plain.bound, rel=0.01)
+
+
+def test_a_programme_that_cannot_be_solved_leaves_the_roster_to_the_other_searches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = ward_instance(tmp_path, staff=6, days=14).problem
+    generation, _ = _generation(p)
+    generation._programme.lp = _Abnormal(generation._programme.lp, failures=2)  # type: ignore[assignment]
+    with pytest.raises(columns.ProgrammeError):
+        generation.run(time.perf_counter() + 30)
+
+    def abnormal(self: columns._Programme) -> None:
+        raise columns.ProgrammeError("abnormal")
+
+    monkeypatch.setattr(columns._Programme, "solve", abnormal)
+    result = solve_checked(p, time_limit=5)
+    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL) and result.assignments
