@@ -55,6 +55,27 @@ class _Person:
     weekend: list[int | None]
     """The weekend of each day (``_weekend_ids``)."""
 
+    def take(self, day: int, choice: Choice) -> None:
+        """Work ``choice`` on ``day`` (rest when None) instead of what the row holds."""
+        counted = self.path.priced
+        weekend = self.weekend[day]
+        was = weekend is not None and self._weekend_worked(weekend)
+        if self.row[day] != OFF:
+            self.totals -= counted.per_kind[:, self.row[day]]
+        kind = OFF
+        if choice is None:
+            del self.held[day]
+        else:
+            self.held[day] = choice
+            kind = next(k for var, _, k in self.options[day] if var == choice[0])
+            self.totals += counted.per_kind[:, kind]
+        self.row[day] = kind
+        if counted.weekend_rule >= 0 and weekend is not None:
+            self.totals[counted.weekend_rule] += int(self._weekend_worked(weekend)) - int(was)
+
+    def _weekend_worked(self, weekend: int) -> bool:
+        return any(self.row[d] != OFF for d in (weekend, weekend + 1) if 0 <= d < len(self.row))
+
 
 class DayExchange:
     """Passes of the day exchange over a best-response search's roster (see the module docstring)."""
@@ -63,6 +84,18 @@ class DayExchange:
         self.search = search
         self.check_seconds = 0.0
         """How long the validator took per person changed, in the last pass."""
+        self.known: dict[str, _Options | None] = {}
+
+    def _people(self) -> dict[str, _Person]:
+        """Everyone whose walk models their rules (the others keep their shifts)."""
+        people: dict[str, _Person] = {}
+        for number in self.search.people:
+            known = self.known.get(number)
+            if known is None or self.search.paths.get(number) is not known.path:
+                known = self.known[number] = _options(self.search, number)
+            if known is not None and (person := _person(self.search, number, known)) is not None:
+                people[number] = person
+        return people
 
     def run(self, deadline: float, stop: threading.Event | None = None) -> float:
         """One pass over the days, each day's options chosen for everyone at once and applied
@@ -74,9 +107,14 @@ class DayExchange:
         for them)."""
         search = self.search
         for _ in range(1 + RETRIES):
-            people = _people(search)
+            people = self._people()
             if not people:
                 return 0.0
+            if not self.check_seconds:  # a first estimate, so that the first pass ends in time too
+                began = time.perf_counter()
+                number = next(iter(people))
+                search.keeps_rules(number, search.mine[number])
+                self.check_seconds = time.perf_counter() - began
             before = (
                 {number: set(lines) for number, lines in search.mine.items()},
                 dict(search.filled),
@@ -106,37 +144,53 @@ class DayExchange:
         return 0.0
 
 
-def _people(search: PersonSearch) -> dict[str, _Person]:
-    """Everyone whose walk models their rules (the others keep their shifts)."""
-    people: dict[str, _Person] = {}
-    for number in search.people:
-        pm = search.priced_of(number)
-        path = search.path_of(number, pm)
-        if path is None:
-            continue
-        line_of = dict(pm.x)
-        options: dict[int, list[tuple[int, Line, int]]] = defaultdict(list)
-        day_kind: dict[int, tuple[int, int]] = {}
-        for var, day, kind in zip(path.option_var, path.option_day, path.option_kind, strict=True):
-            options[int(day)].append((int(var), line_of[int(var)], int(kind)))
-            day_kind[int(var)] = (int(day), int(kind))
-        var_of = {line: var for var, line in pm.x}
-        row = [OFF] * path.days
-        held: dict[int, tuple[int, Line]] = {}
-        for line in search.mine.get(number, ()):
-            var = var_of.get(line)
-            if var is None:
-                break  # a line outside the walk's options (pinned, say): leave the person be
-            day, kind = day_kind[var]
-            row[day] = kind
-            held[day] = (var, line)
-        else:
-            counted, weekend = path.priced, _weekend_ids(path)
-            totals = counted.per_kind[:, [k for k in row if k != OFF]].sum(axis=1)
-            if counted.weekend_rule >= 0:
-                totals[counted.weekend_rule] = _weekends(weekend, row)
-            people[number] = _Person(number, path, options, dict(pm.personal), row, held, totals, weekend)
-    return people
+@dataclass(frozen=True)
+class _Options:
+    """What the exchange needs of a person that does not change while their walk answers."""
+
+    path: RunPath
+    options: dict[int, list[tuple[int, Line, int]]]
+    """Day number -> (variable, line, kind) of each line the person could fill that day."""
+    at: dict[Line, tuple[int, int, int]]
+    """Line -> its variable, day number and kind."""
+    price: dict[int, int]
+    weekend: list[int | None]
+
+
+def _options(search: PersonSearch, number: str) -> _Options | None:
+    """The person's options, when their walk models their rules."""
+    pm = search.priced_of(number)
+    path = search.path_of(number, pm)
+    if path is None:
+        return None
+    line_of = dict(pm.x)
+    options: dict[int, list[tuple[int, Line, int]]] = defaultdict(list)
+    at: dict[Line, tuple[int, int, int]] = {}
+    for var, day, kind in zip(
+        path.option_var.tolist(), path.option_day.tolist(), path.option_kind.tolist(), strict=True
+    ):
+        options[day].append((var, line_of[var], kind))
+        at[line_of[var]] = (var, day, kind)
+    return _Options(path, options, at, dict(pm.personal), _weekend_ids(path))
+
+
+def _person(search: PersonSearch, number: str, known: _Options) -> _Person | None:
+    """The person's roster as the exchange sees it; None when it holds a line outside the walk's
+    options (pinned, say): they keep their shifts."""
+    path = known.path
+    row = [OFF] * path.days
+    held: dict[int, tuple[int, Line]] = {}
+    for line in search.mine.get(number, ()):
+        if line not in known.at:
+            return None
+        var, day, kind = known.at[line]
+        row[day] = kind
+        held[day] = (var, line)
+    counted = path.priced
+    totals = counted.per_kind[:, [k for k in row if k != OFF]].sum(axis=1)
+    if counted.weekend_rule >= 0:
+        totals[counted.weekend_rule] = _weekends(known.weekend, row)
+    return _Person(number, path, known.options, known.price, row, held, totals, known.weekend)
 
 
 def _weekend_ids(path: RunPath) -> list[int | None]:
@@ -371,19 +425,7 @@ def _apply(
             for models in (search.models, search.priced):
                 if number in models:
                     models[number].values = None
-            counted = person.path.priced
-            if old is not None:
-                person.totals -= counted.per_kind[:, person.row[day]]
-            kind = OFF
-            if choice is None:
-                del person.held[day]
-            else:
-                person.held[day] = choice
-                kind = next(k for var, _, k in person.options[day] if var == choice[0])
-                person.totals += counted.per_kind[:, kind]
-            person.row[day] = kind
-            if counted.weekend_rule >= 0:
-                person.totals[counted.weekend_rule] = _weekends(person.weekend, person.row)
+            person.take(day, choice)
         search.settled.clear()
         search.gain += saving / 60
         search.improvements += 1
