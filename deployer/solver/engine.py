@@ -24,7 +24,7 @@ from deployer.solver.bounds import slot_lower_bound
 from deployer.solver.candidates import Candidates
 from deployer.solver.columns import ColumnGeneration, ProgrammeError
 from deployer.solver.day_exchange import DayExchange
-from deployer.solver.explain import explain_core, explain_shortfalls, explain_unpinnable
+from deployer.solver.explain import explain_core, explain_people, explain_shortfalls, explain_unpinnable
 from deployer.solver.greedy import greedy_roster
 from deployer.solver.handover import hand_over
 from deployer.solver.lns import LargeNeighbourhoodSearch
@@ -209,6 +209,8 @@ def _solve_full(
     )
     gc.freeze()
     if unmended:
+        if (impossible := _impossible(problem, candidates, unmended, started, params)) is not None:
+            return impossible
         first = []  # not a valid roster: neither a hint nor a fallback
     scoring = time.perf_counter()
     first_score = score(problem, first) if first else None
@@ -377,6 +379,31 @@ def _neighbourhoods(
     return search.run(finish, stop, improved)
 
 
+IMPOSSIBLE_SHARE = 0.2
+"""The share of the time left that checking whether the people a first roster could not mend have
+any roster of their own may take."""
+
+
+def _impossible(
+    problem: RosterProblem,
+    candidates: Candidates,
+    unmended: list[Breach],
+    started: float,
+    params: SolveParameters,
+) -> RosterResult | None:
+    """An infeasible result naming who among the people ``unmended`` breaks a rule of has no roster
+    keeping their own rules (then no roster exists, and searching on would only end in "no roster
+    found in time"); None when none of them is proven so."""
+    numbers = list(dict.fromkeys(b.service_number for b in unmended if b.service_number))
+    left = max(0.0, started + params.time_limit - time.perf_counter())
+    reasons = explain_people(problem, candidates, numbers, time.perf_counter() + IMPOSSIBLE_SHARE * left)
+    if not reasons:
+        return None
+    return RosterResult(
+        SolveStatus.INFEASIBLE, (), None, None, time.perf_counter() - started, explanation=tuple(reasons)
+    )
+
+
 def _explain_run(problem: RosterProblem, candidates: Candidates, params: SolveParameters) -> list[str]:
     """Solve again with every constraint that can fail behind an assumption, to find a core."""
     model = RosterModel(problem, candidates, hard_coverage=params.hard_coverage, explain=True)
@@ -535,8 +562,11 @@ def _solve_large(
     gc.freeze()
     responder = _responder(problem, cands, params)
     repair_until = _repair_until(started, params)
-    roster, _ = first_roster(problem, cands, hint, repair_until, stop, params.seed, responder=responder)
+    seed = params.seed
+    roster, unmended = first_roster(problem, cands, hint, repair_until, stop, seed, responder=responder)
     gc.freeze()
+    if unmended and (impossible := _impossible(problem, cands, unmended, started, params)) is not None:
+        return impossible
     scoring_started = time.perf_counter()
     best = score(problem, roster).total
     scoring = time.perf_counter() - scoring_started

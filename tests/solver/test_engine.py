@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
+from pathlib import Path
 
 from deployer.domain.operations import DemandLine
 from deployer.domain.problem import SolveStatus
@@ -11,8 +13,11 @@ from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.staff import Absence, Qualification
 from deployer.domain.validator import hard_breaches, validate
+from deployer.interchange.curtois import read_instance
 from deployer.services import demo
+from deployer.solver.candidates import Candidates
 from deployer.solver.engine import Progress, SolveParameters, solve
+from deployer.solver.explain import explain_people
 from tests.builders import DAY, EVENING, daily, person, problem, shift, skill_line
 from tests.solver.conftest import solve_checked
 
@@ -134,3 +139,37 @@ def test_history_before_the_horizon_is_respected() -> None:
     assert result.unfilled == 0
     alone = replace(p, staff=(person("1"),))
     assert solve_checked(alone).unfilled == 1
+
+
+def test_someone_whose_own_limits_contradict_each_other_is_named(tmp_path: Path) -> None:
+    """A person on leave most of the fortnight cannot reach their minimum hours whatever anyone
+    else works: no roster exists, and the result says who and why instead of "no roster found
+    in time". Their colleague, whose limits fit, is not named."""
+    text = "\n".join(
+        [
+            "SECTION_HORIZON",
+            "14",
+            "",
+            "SECTION_SHIFTS",
+            "E,480,",
+            "",
+            "SECTION_STAFF",
+            "A,E=14,4800,3840,5,2,2,2",
+            "B,E=14,4800,3840,5,2,2,2",
+            "",
+            "SECTION_DAYS_OFF",
+            "A,0,1,2,3,4,5,6,7,8,9",
+            "",
+            "SECTION_COVER",
+            *(f"{d},E,1,100,1" for d in range(14)),
+        ]
+    )
+    path = tmp_path / "leave.txt"
+    path.write_text(text + "\n")
+    p = read_instance(path).problem
+    result = solve_checked(p, time_limit=10)
+    assert result.status == SolveStatus.INFEASIBLE
+    assert len(result.explanation) == 1
+    assert "A (A) must work at least 64 h" in result.explanation[0]
+    cands = Candidates(p)
+    assert explain_people(p, cands, ["B"], time.perf_counter() + 10) == []
