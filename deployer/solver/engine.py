@@ -227,13 +227,16 @@ def _solve_full(
             # model's neighbourhoods for the rest of the time. A re-roster starts from the roster
             # in force instead: a dive builds anew and pays for every change at once (a demo
             # re-roster of 105 shifts with one person withdrawn: 32 changes against about 5).
-            total = first_score.total
+            total, turn = first_score.total, math.inf
             if not problem.published:
+                constructed = first
                 first, total = _generated(
                     problem, responder, first, total, finish, stop, report, started, checkpoints, params
                 )
+                if first is not constructed:
+                    turn = EXCHANGE_TURN  # see ``EXCHANGE_TURN``
             until = time.perf_counter() + PERSON_SHARE * (finish - time.perf_counter())
-            first = _best_responses(responder, first, total, until, stop, report, started, checkpoints)
+            first = _best_responses(responder, first, total, until, stop, report, started, checkpoints, turn)
             first_score = score(problem, first)
     hinted = model.hint(first) if first else None
     reporter = _Reporter(report, started, lambda value: _chosen(problem, model, value), checkpoints)
@@ -649,7 +652,13 @@ PERSON_SHARE = 0.6
 EXCHANGE_TURN = 2.0
 """Seconds of best responses (at least; twice the last pass when that took longer) between passes
 of the day exchange (``day_exchange``), whose moves of several people at once free the responses
-to go on."""
+to go on: on problems too large for one model, and on a roster dived from column generation.
+Where the model's neighbourhoods follow a roster that did not come from a dive, a pass only when
+the responses stop: they leave the neighbourhoods more time, which save faster there (session 19,
+Curtois, 60 s, seeds 1 and 2, without turns against with: Instance 13, no dive, 2,861 and 3,258
+against 3,370 and 3,716; after a dive, Instance 15 4,228 and 4,119 against 3,913 and 3,959,
+Instance 19 3,768 and 4,093 against 3,978 and 3,675, Instance 21 23,849 against 22,905; seed 0
+with turns: Instance 15 3,899, Instance 21 24,748 — single runs spread that far)."""
 PATIENCE_SHARE, PATIENCE_FLOOR = 0.1, 2.0
 """Best responses give way to neighbourhoods after this share of their time (at least this many
 seconds) without a saving: on a Games-shaped demo of 400 staff, whose constructive roster is
