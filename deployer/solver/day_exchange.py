@@ -41,25 +41,19 @@ class _Person:
     """One person's roster as the exchange sees it, with their walk's rules."""
 
     number: str
-    path: RunPath
-    options: dict[int, list[tuple[int, Line, int]]]
-    """Day number -> (variable, line, kind) of each line the person could fill that day."""
-    price: dict[int, int]
-    """Variable -> the person's own cost of that shift (sixtieths)."""
+    known: _Options
     row: list[int]
     """Kind worked on each day (``OFF``: none)."""
     held: dict[int, tuple[int, Line]]
     """Day number -> (variable, line) worked."""
     totals: np.ndarray
     """What the roster counts towards each counted rule of the walk."""
-    weekend: list[int | None]
-    """The weekend of each day (``_weekend_ids``)."""
 
     def take(self, day: int, choice: Choice) -> None:
         """Work ``choice`` on ``day`` (rest when None) instead of what the row holds."""
-        counted = self.path.priced
-        weekend = self.weekend[day]
-        was = weekend is not None and self._weekend_worked(weekend)
+        counted = self.known.path.priced
+        weekend = self.known.weekend[day]
+        was = weekend is not None and self.weekend_worked(weekend)
         if self.row[day] != OFF:
             self.totals -= counted.per_kind[:, self.row[day]]
         kind = OFF
@@ -67,13 +61,14 @@ class _Person:
             del self.held[day]
         else:
             self.held[day] = choice
-            kind = next(k for var, _, k in self.options[day] if var == choice[0])
+            kind = next(k for var, _, k in self.known.options[day] if var == choice[0])
             self.totals += counted.per_kind[:, kind]
         self.row[day] = kind
         if counted.weekend_rule >= 0 and weekend is not None:
-            self.totals[counted.weekend_rule] += int(self._weekend_worked(weekend)) - int(was)
+            self.totals[counted.weekend_rule] += int(self.weekend_worked(weekend)) - int(was)
 
-    def _weekend_worked(self, weekend: int) -> bool:
+    def weekend_worked(self, weekend: int) -> bool:
+        """Whether the row has a shift on the weekend whose Saturday is day ``weekend``."""
         return any(self.row[d] != OFF for d in (weekend, weekend + 1) if 0 <= d < len(self.row))
 
 
@@ -158,7 +153,9 @@ class _Options:
     at: dict[Line, tuple[int, int, int]]
     """Line -> its variable, day number and kind."""
     price: dict[int, int]
+    """Variable -> the person's own cost of that shift (sixtieths)."""
     weekend: list[int | None]
+    """The weekend of each day (``_weekend_ids``)."""
 
 
 def _options(search: PersonSearch, number: str) -> _Options | None:
@@ -194,7 +191,7 @@ def _person(search: PersonSearch, number: str, known: _Options) -> _Person | Non
     totals = counted.per_kind[:, [k for k in row if k != OFF]].sum(axis=1)
     if counted.weekend_rule >= 0:
         totals[counted.weekend_rule] = _weekends(known.weekend, row)
-    return _Person(number, path, known.options, known.price, row, held, totals, known.weekend)
+    return _Person(number, known, row, held, totals)
 
 
 def _weekend_ids(path: RunPath) -> list[int | None]:
@@ -248,7 +245,7 @@ def _best_day(
     allowed = {
         number: _feasible(person, day)
         for number, person in people.items()
-        if person.options.get(day) or day in person.held
+        if person.known.options.get(day) or day in person.held
     }
     if not any(len(choices) > 1 for choices in allowed.values()):
         return None
@@ -268,7 +265,7 @@ def _best_day(
         flow.add_arc_with_capacity_and_unit_cost(source, person, 1, 0)
         for choice in choices:
             head = off if choice is None else node[choice[1]]
-            price = 0 if choice is None else people[number].price.get(choice[0], 0)
+            price = 0 if choice is None else people[number].known.price.get(choice[0], 0)
             arcs.append((flow.add_arc_with_capacity_and_unit_cost(person, head, 1, price), number, choice))
     size = len(allowed)
     flow.add_arc_with_capacity_and_unit_cost(off, sink, size, 0)
@@ -299,14 +296,14 @@ def _day_cost(
     for number, choice in choices.items():
         if choice is not None:
             filled[choice[1]] = filled.get(choice[1], 0) + 1
-            own += people[number].price.get(choice[0], 0)
+            own += people[number].known.price.get(choice[0], 0)
     return own + sum(search.line_cost(line, count) for line, count in filled.items())
 
 
 def _feasible(person: _Person, day: int) -> list[Choice]:
     """The person's options on ``day`` that keep the rules their walk models, everything else
     of theirs fixed: their current one first."""
-    path, row = person.path, person.row
+    path, row = person.known.path, person.row
     current = row[day]
     counted = path.priced
     per_kind = counted.per_kind
@@ -333,7 +330,7 @@ def _feasible(person: _Person, day: int) -> list[Choice]:
         choices.append(None)
     before = row[day - 1] if day > 0 else OFF
     after = row[day + 1] if day + 1 < len(row) else OFF
-    for var, line, kind in person.options.get(day, ()):
+    for var, line, kind in person.known.options.get(day, ()):
         if held is not None and var == held[0]:
             continue
         if not within[kind]:
@@ -391,16 +388,13 @@ def _part_keeps(row: list[int], day: int, step: int, minimum: int, off: int | No
 
 def _weekends_keep(person: _Person, day: int, work: bool) -> bool:
     """Whether working (or resting) on ``day`` instead keeps the most weekends worked."""
-    counted = person.path.priced
-    weekend = person.weekend[day]
+    counted = person.known.path.priced
+    weekend = person.known.weekend[day]
     if counted.weekend_rule < 0 or weekend is None or not work:
         return True
-    worked = any(
-        person.weekend[other] == weekend and person.row[other] != OFF
-        for other in (day - 1, day + 1)
-        if 0 <= other < len(person.row)
-    )
-    return worked or person.totals[counted.weekend_rule] + 1 <= counted.high[counted.weekend_rule] + EPS
+    # The day itself is off (working it is the change), so only the weekend's other day counts.
+    rule = counted.weekend_rule
+    return person.weekend_worked(weekend) or person.totals[rule] + 1 <= counted.high[rule] + EPS
 
 
 def _apply(
@@ -423,8 +417,8 @@ def _apply(
                 search.filled[line] += 1
             search.mine[number] = new_lines[number]
             if number in search.cost:
-                search.cost[number] += (0 if choice is None else person.price.get(choice[0], 0)) - (
-                    0 if old is None else person.price.get(old[0], 0)
+                search.cost[number] += (0 if choice is None else person.known.price.get(choice[0], 0)) - (
+                    0 if old is None else person.known.price.get(old[0], 0)
                 )
             for models in (search.models, search.priced):
                 if number in models:

@@ -565,8 +565,9 @@ def _solve_large(
     gc.freeze()
     responder = _responder(problem, cands, params)
     repair_until = _repair_until(started, params)
-    seed = params.seed
-    roster, unmended = first_roster(problem, cands, hint, repair_until, stop, seed, responder=responder)
+    roster, unmended = first_roster(
+        problem, cands, hint, repair_until, stop, params.seed, responder=responder
+    )
     gc.freeze()
     if unmended and (impossible := _impossible(problem, cands, unmended, started, params)) is not None:
         return impossible
