@@ -7,8 +7,9 @@ with 32 shift types). This writes instances of any such size with the same struc
 engine can be measured on them: early, day, late and night shift types of 8, 10 and 12 hours
 where a later type may not be followed by an earlier one (and a 12-hour one not by its own
 kind), people allowed about 60 % of the types, yearly hours held within a narrow band, runs of
-2 to 5 or 6 days, two days off in a row, every other weekend at most, blocks of days off, shift
-on and off requests on about 18 % and 8 % of person-days, and cover near what the staff can give.
+2 to 5 or 6 days, two days off in a row, every other weekend at most, blocks of days off (about
+a tenth of the days), shift on and off requests on about 18 % and 8 % of person-days, and cover
+near what the staff can give.
 """
 
 from __future__ import annotations
@@ -44,15 +45,21 @@ def generate(staff: int, days: int, shifts: int, seed: int) -> str:
     lines += ["", "SECTION_STAFF"]
     allowed: dict[str, list[str]] = {}
     for name in names:
-        allowed[name] = [t for t, _, _ in types if rng.random() < 0.6] or [types[0][0]]
+        allowed[name] = [t for t, _, _ in types if rng.random() < 0.6]
+        eight_hours = [t for t, _, length in types if length == 480]
+        if not set(allowed[name]) & set(eight_hours):
+            # Every published person may work some type without a cap: their minimum can be met.
+            allowed[name].append(rng.choice(eight_hours))
         caps = "|".join(f"{t}={_cap(length, days) if t in allowed[name] else 0}" for t, _, length in types)
         lines.append(f"{name},{caps},{most},{most - 960},{rng.choice((5, 6))},2,2,{weeks // 2}")
     lines += ["", "SECTION_DAYS_OFF"]
     for name in names:
         off: set[int] = set()
-        for _ in range(rng.randint(3, 6)):
+        # Three to six blocks of up to eleven days a year, as in the published files (about a
+        # tenth of the days); a shorter horizon has as many per day (one or two in four weeks).
+        for _ in range(max(1, round(rng.randint(3, 6) * days / 364))):
             start = rng.randrange(days)
-            off.update(range(start, min(days, start + rng.randint(1, 11))))
+            off.update(range(start, min(days, start + rng.randint(1, max(1, min(11, days // 14))))))
         lines.append(",".join([name, *map(str, sorted(off))]))
     for section, share in (("SECTION_SHIFT_ON_REQUESTS", 0.18), ("SECTION_SHIFT_OFF_REQUESTS", 0.08)):
         lines += ["", section]
