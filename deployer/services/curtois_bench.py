@@ -29,9 +29,10 @@ class BenchRow:
     bound: float | None
     best_known: float | None
     wall_seconds: float
-    breaches: int
-    agrees: bool
-    """The validator's independent objective equals the solver's."""
+    breaches: int | None
+    """Hard breaches the validator finds in the roster (None: the engine gave no roster)."""
+    agrees: bool | None
+    """The validator's independent objective equals the solver's (None: no roster)."""
     seed: int = 0
 
     @property
@@ -95,7 +96,11 @@ def _run_once(
 ) -> BenchRow:
     """One solve of ``instance``, checked by the validator and the scorer; its roster written to ``out``."""
     result = solve(instance.problem, params)
-    independent = score(instance.problem, result.assignments).total
+    breaches: int | None = None
+    agrees: bool | None = None
+    if result.objective is not None:  # a roster to check (an infeasible instance has none)
+        breaches = len(hard_breaches(validate(instance.problem, result.assignments)))
+        agrees = abs(score(instance.problem, result.assignments).total - result.objective) < 1e-6
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{instance.name}.roster").write_text(roster_text(instance, result.assignments))
@@ -108,8 +113,8 @@ def _run_once(
         bound=result.bound,
         best_known=known.get(instance.name),
         wall_seconds=result.wall_seconds,
-        breaches=len(hard_breaches(validate(instance.problem, result.assignments))),
-        agrees=result.objective is not None and abs(independent - result.objective) < 1e-6,
+        breaches=breaches,
+        agrees=agrees,
         seed=params.seed,
     )
 
@@ -147,8 +152,8 @@ def format_row(row: BenchRow) -> str:
         number(row.best_known),
         gap,
         f"{row.wall_seconds:.1f}",
-        str(row.breaches),
-        "yes" if row.agrees else "NO",
+        "-" if row.breaches is None else str(row.breaches),
+        "-" if row.agrees is None else "yes" if row.agrees else "NO",
         str(row.seed),
     )
     return "| " + " | ".join(cells) + " |"

@@ -120,3 +120,20 @@ def test_malformed_number_names_the_row(tmp_path: Path) -> None:
     path.write_text("SECTION_HORIZON\nseven\n")
     with pytest.raises(DomainError, match="Bad.txt horizon: value 'seven' is not a whole number"):
         read_instance(path)
+
+
+def test_an_instance_without_a_roster_shows_no_breaches_and_no_agreement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """B must work 2,400 minutes but may take two 480-minute shifts: no roster can exist. The table
+    must not count the missing roster's breaches as if a roster had them, and the command still
+    fails (an instance without a roster misses the benchmark's first target)."""
+    (tmp_path / "Instance0.txt").write_text(
+        "SECTION_HORIZON\n7\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
+        "A,D=7,4000,0,7,1,1,2\nB,D=2,4000,2400,7,1,1,2\n\n"
+        "SECTION_COVER\n" + "".join(f"{d},D,1,100,1\n" for d in range(7))
+    )
+    code = main(["bench", "curtois", "--instances", str(tmp_path), "--time-limit", "5"])
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| Instance0 |"))
+    assert code == 1
+    assert "| infeasible |" in row and row.endswith("| - | - | 0 |")
