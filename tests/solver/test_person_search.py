@@ -14,6 +14,7 @@ from deployer.domain.problem import ObjectiveWeights, RosterProblem
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
+from deployer.solver import person_search
 from deployer.solver.candidates import Candidates
 from deployer.solver.engine import Progress, SolveParameters, first_roster, solve
 from deployer.solver.person_search import PersonSearch, set_domain, set_objective, usable
@@ -88,6 +89,31 @@ def test_responses_give_way_once_they_stop_saving(tmp_path: Path) -> None:
     search = PersonSearch(p, cands, start)
     search.run(time.perf_counter() + 60, None, lambda: None, patience=0.0)
     assert search.steps == 0 and search.roster() == PersonSearch(p, cands, start).roster()
+
+
+@pytest.mark.parametrize(("share", "most"), [(0.0, 1), (1.0, None)])
+def test_models_answering_for_a_shortest_path_keep_to_their_share_of_the_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float, most: int | None
+) -> None:
+    """Every walk is made to settle nothing, so each person's model answers on their second miss:
+    with no share of the time for models, only the first of them runs (nothing had been spent
+    yet); with all of it, every miss in a row brings another."""
+    p = ward_instance(tmp_path, staff=8, days=14).problem
+    cands = Candidates(p)
+    start, _ = first_roster(p, cands, [], time.perf_counter() + 10)
+    search = PersonSearch(p, cands, start, workers=1)
+    monkeypatch.setattr(person_search, "MODEL_SHARE", share)
+    monkeypatch.setattr(search, "_walk", lambda *args: None)
+    solves: list[float] = []
+    solve = person_search.PersonModel.solve
+
+    def counted(model: person_search.PersonModel, *args: object, **kwargs: object) -> object:
+        solves.append(time.perf_counter())
+        return solve(model, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(person_search.PersonModel, "solve", counted)
+    search.run(time.perf_counter() + 2, None, lambda: None, patience=2)
+    assert len(solves) == most if most is not None else len(solves) > 1
 
 
 def test_a_proven_shortest_path_response_costs_what_the_model_proves_best(tmp_path: Path) -> None:
