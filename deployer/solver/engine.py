@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, SolveStatus
@@ -110,9 +111,12 @@ class _Raised:
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(
-        self, on_progress: ProgressCallback | None, started: float, read: Callable[[Any], list[Assignment]],
+        self,
+        on_progress: ProgressCallback | None,
+        started: float,
+        read: Callable[[Sequence[int]], list[Assignment]],
         checkpoints: _Checkpoints,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         self.on_progress = on_progress
         self.started = started
@@ -129,7 +133,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     max(0.0, self.best_objective_bound / 60),
                     time.perf_counter() - self.started,
                     self.solutions,
-                    self.checkpoints.roster(lambda: self.read(self.boolean_value)),
+                    self.checkpoints.roster(lambda: self.read(self.response_proto.solution)),
                 )
             )
 
@@ -156,8 +160,12 @@ def solve(
         hint = [a for a in problem.published if a.shift_key in shifts and a.service_number in people]
     with _long_lived_out_of_gc():
         if len(problem.staff) * len(problem.operation.shifts) > params.full_model_limit:
-            return _solve_large(problem, params, on_progress, stop, hint, started)
-        return _solve_full(problem, params, on_progress, stop, hint, started)
+            result = _solve_large(problem, params, on_progress, stop, hint, started)
+        else:
+            result = _solve_full(problem, params, on_progress, stop, hint, started)
+    # The whole of it: the result's explanation and freeing the search's models come after the
+    # searches measured their time.
+    return replace(result, wall_seconds=time.perf_counter() - started)
 
 
 @contextmanager
@@ -256,12 +264,10 @@ def _solve_full(
             start = Solution(list(solver.response_proto.solution), solver.objective_value)
     bound = max(report.bound, _searched_bound(solver))
     if start is not None:
-        value: Callable[[Any], bool] = lambda var: bool(start.values[var.index])  # noqa: E731
         if status == cp_model.FEASIBLE and not stopped and params.neighbourhoods:
-            best = _neighbourhoods(model, start, params, reporter, stop, started, finish, bound)
-            value = lambda var: bool(best.values[var.index])  # noqa: E731
+            start = _neighbourhoods(model, start, params, reporter, stop, started, finish, bound)
             stopped = stop is not None and stop.is_set()
-        chosen = _chosen(problem, model, value)
+        chosen = _chosen(problem, model, start.values)
         chosen_score = score(problem, chosen)
         if first_score is None or chosen_score.total <= first_score.total + 1e-6:
             proven = SolveStatus.OPTIMAL if status == cp_model.OPTIMAL else SolveStatus.FEASIBLE
@@ -368,7 +374,7 @@ def _neighbourhoods(
     def improved(solution: Solution) -> None:
         if reporter.on_progress is None:
             return
-        read = lambda: _chosen(model.problem, model, lambda var: bool(solution.values[var.index]))  # noqa: E731
+        read = lambda: _chosen(model.problem, model, solution.values)  # noqa: E731
         reporter.on_progress(
             Progress(
                 solution.objective / 60,
@@ -829,14 +835,15 @@ def _finish_by(started: float, params: SolveParameters, scoring_seconds: float) 
     return started + params.time_limit - FINAL_CHECKS * scoring_seconds
 
 
-def _chosen(problem: RosterProblem, model: RosterModel, value: Callable[[Any], bool]) -> list[Assignment]:
-    """The assignments of a solution, read with ``value`` (the solver's or a callback's; pins marked)."""
+def _chosen(problem: RosterProblem, model: RosterModel, values: Sequence[int]) -> list[Assignment]:
+    """The assignments of a solution (every variable's value, by index; pins marked)."""
     shifts = model.cands.shifts
     pinned = {(a.service_number, a.shift_key) for a in problem.published if a.pinned}
+    keys, indices = model.assignment_indices
+    taken = np.flatnonzero(np.asarray(values, dtype=np.int64)[indices])
     return [
         Assignment(shifts[i].key, sn, line, pinned=(sn, shifts[i].key) in pinned)
-        for (sn, i, line), var in model.x.items()
-        if value(var)
+        for sn, i, line in (keys[k] for k in taken)
     ]
 
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from deployer.domain.operations import Shift
@@ -144,6 +145,14 @@ class RosterModel:
         (first variable, end variable, first constraint, end constraint). Neighbourhood search
         copies only the parts it frees; what no part holds is shared by all."""
         self._variables()
+        keys = list(self.x)
+        self.assignment_indices = (
+            keys,
+            np.fromiter((var.index for var in self.x.values()), dtype=np.int64, count=len(keys)),
+        )
+        """The keys of ``x`` and the indices of their variables, in the same order: a solution's
+        assignments are read at once (a loop over the variables of Curtois Instance 21's model
+        took 0.4 s, past the end of a solve)."""
         if rules:
             self.add_constraints()
         self._objective()

@@ -62,7 +62,7 @@ def test_search_improves_the_first_solution_and_every_improvement_is_a_valid_ros
     best = search.run(time.perf_counter() + 4, None, lambda s: seen.append(s.objective))
     assert best.objective < start.objective
     assert seen == sorted(seen, reverse=True) and seen[-1] == best.objective
-    roster = _chosen(instance.problem, model, lambda var: bool(best.values[var.index]))
+    roster = _chosen(instance.problem, model, best.values)
     assert hard_breaches(validate(instance.problem, roster)) == []
     assert score(instance.problem, roster).total == pytest.approx(best.objective / 60)
     assert search.steps > search.improvements > 0
