@@ -829,10 +829,16 @@ take up to this many times as long as scoring the first roster: with four, Curto
 and a random instance of 150 staff over a year ended 0.5-0.8 s after a 60 s limit (session 19)."""
 
 
+FINAL_SECONDS = 0.5
+"""Kept at the end of every solve besides ``FINAL_CHECKS``: ending the searches' threads, freeing
+their models and one full garbage collection took 0.2-0.3 s on the smallest Curtois instances,
+whose scoring takes milliseconds (session 20, once the reported time included them)."""
+
+
 def _finish_by(started: float, params: SolveParameters, scoring_seconds: float) -> float:
     """When the search must end for the check, scoring and explanation of its roster to fit in
-    the time limit (see ``FINAL_CHECKS``)."""
-    return started + params.time_limit - FINAL_CHECKS * scoring_seconds
+    the time limit (see ``FINAL_CHECKS`` and ``FINAL_SECONDS``)."""
+    return started + params.time_limit - FINAL_CHECKS * scoring_seconds - FINAL_SECONDS
 
 
 def _chosen(problem: RosterProblem, model: RosterModel, values: Sequence[int]) -> list[Assignment]:

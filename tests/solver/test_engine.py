@@ -20,6 +20,7 @@ from deployer.solver.engine import Progress, SolveParameters, solve
 from deployer.solver.explain import explain_people
 from tests.builders import DAY, EVENING, daily, person, problem, shift, skill_line
 from tests.solver.conftest import solve_checked
+from tests.solver.test_model_lns import ward_instance
 
 
 def test_progress_reports_improving_rosters() -> None:
@@ -29,6 +30,17 @@ def test_progress_reports_improving_rosters() -> None:
     assert seen, "at least the first roster is reported"
     assert seen[-1].objective >= result.objective
     assert all(later.elapsed >= earlier.elapsed for earlier, later in zip(seen, seen[1:], strict=False))
+
+
+def test_a_solve_ends_within_its_time_limit_and_reports_the_whole_of_it(tmp_path: Path) -> None:
+    """The caller's clock is the one that counts: the reported time is the whole solve's, the
+    explanation and the freeing of its models included, and it ends within the limit."""
+    p = ward_instance(tmp_path, staff=12, days=28).problem
+    started = time.perf_counter()
+    result = solve(p, SolveParameters(time_limit=4, workers=2))
+    elapsed = time.perf_counter() - started
+    assert result.assignments and elapsed < 4
+    assert abs(result.wall_seconds - elapsed) < 0.05
 
 
 def test_stop_returns_the_best_roster_so_far() -> None:
