@@ -44,9 +44,9 @@ def generate(staff: int, days: int, shifts: int, seed: int) -> str:
     names = [_name(n) for n in range(staff)]
     lines += ["", "SECTION_STAFF"]
     allowed: dict[str, list[str]] = {}
+    eight_hours = [t for t, _, length in types if length == 480]
     for name in names:
         allowed[name] = [t for t, _, _ in types if rng.random() < 0.6]
-        eight_hours = [t for t, _, length in types if length == 480]
         if not set(allowed[name]) & set(eight_hours):
             # Every published person may work some type without a cap: their minimum can be met.
             allowed[name].append(rng.choice(eight_hours))

@@ -392,7 +392,7 @@ def _weekends_keep(person: _Person, day: int, work: bool) -> bool:
     weekend = person.known.weekend[day]
     if counted.weekend_rule < 0 or weekend is None or not work:
         return True
-    # The day itself is off (working it is the change), so only the weekend's other day counts.
+    # A weekend the row works already counts already, whichever shift the day takes.
     rule = counted.weekend_rule
     return person.weekend_worked(weekend) or person.totals[rule] + 1 <= counted.high[rule] + EPS
 

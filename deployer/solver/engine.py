@@ -247,7 +247,7 @@ def _solve_full(
             first = _best_responses(responder, first, total, until, stop, report, started, checkpoints, turn)
             first_score = score(problem, first)
     hinted = model.hint(first) if first else None
-    reporter = _Reporter(report, started, lambda value: _chosen(problem, model, value), checkpoints)
+    reporter = _Reporter(report, started, lambda values: _chosen(problem, model, values), checkpoints)
     solver: cp_model.CpSolver | None = None
     start: Solution | None = None
     if hinted is not None and params.neighbourhoods and len(model.x) > WHOLE_SEARCH_LIMIT:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -145,14 +146,6 @@ class RosterModel:
         (first variable, end variable, first constraint, end constraint). Neighbourhood search
         copies only the parts it frees; what no part holds is shared by all."""
         self._variables()
-        keys = list(self.x)
-        self.assignment_indices = (
-            keys,
-            np.fromiter((var.index for var in self.x.values()), dtype=np.int64, count=len(keys)),
-        )
-        """The keys of ``x`` and the indices of their variables, in the same order: a solution's
-        assignments are read at once (a loop over the variables of Curtois Instance 21's model
-        took 0.4 s, past the end of a solve)."""
         if rules:
             self.add_constraints()
         self._objective()
@@ -215,6 +208,14 @@ class RosterModel:
             if i is not None and site_reach is not None:
                 out.append(Candidate(i, a.line, site_reach, *self.cands.costs(i, site_reach)))
         return out
+
+    @cached_property
+    def assignment_indices(self) -> tuple[list[tuple[str, int, int]], np.ndarray]:
+        """The keys of ``x`` and the indices of their variables, in the same order, so that a
+        solution's assignments are read at once (a loop asking each of Curtois Instance 21's
+        90,000 variables took 0.4 s, past the end of a solve; this takes milliseconds)."""
+        keys = list(self.x)
+        return keys, np.fromiter((var.index for var in self.x.values()), dtype=np.int64, count=len(keys))
 
     def hint(self, assignments: Iterable[Assignment]) -> float | None:
         """Hint every variable from ``assignments``; returns their objective (sixtieths), or None.
