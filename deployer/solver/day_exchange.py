@@ -18,13 +18,16 @@ breaks, successions, counts); whoever changed is checked by the validator after 
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+from ortools.sat.python import cp_model
 
 from deployer.solver.person_search import Line, PersonSearch
 from deployer.solver.run_path import RunPath
@@ -34,6 +37,8 @@ OFF = -1
 RETRIES = 2
 """Most times a pass is done again after the validator refused someone it changed."""
 EPS = 1e-6
+WEEKEND_SECONDS = 0.5
+"""Most time CP-SAT may take to choose everyone's pair of shifts over one weekend."""
 
 
 @dataclass
@@ -58,7 +63,7 @@ class _Person:
             self.totals -= counted.per_kind[:, self.row[day]]
         kind = OFF
         if choice is None:
-            del self.held[day]
+            self.held.pop(day, None)
         else:
             self.held[day] = choice
             kind = next(k for var, _, k in self.known.options[day] if var == choice[0])
@@ -80,6 +85,15 @@ class DayExchange:
         self.check_seconds = 0.0
         """How long the validator took per person changed, in the last pass."""
         self.known: dict[str, _Options | None] = {}
+        self.longest: dict[Callable[..., float], float] = {_exchange_weekend: WEEKEND_SECONDS}
+        """The longest step of each exchange (one day, one weekend) so far; a weekend's CP-SAT
+        search alone may take ``WEEKEND_SECONDS``."""
+        self.day_seconds = 0.0
+        """How long the last pass over the days took (the weekends' excluded)."""
+        self.day_pace = 0.0
+        """Points a second the last pass over the days saved."""
+        self.weekend_pace: float | None = None
+        """Points a second the last pass over the weekends saved (None: none made yet)."""
 
     def _people(self) -> dict[str, _Person]:
         """Everyone whose walk models their rules, once the responses have built it (building
@@ -96,9 +110,12 @@ class DayExchange:
                 people[number] = person
         return people
 
-    def run(self, deadline: float, stop: threading.Event | None = None) -> float:
+    def run(self, deadline: float, stop: threading.Event | None = None, weekends: bool = True) -> float:
         """One pass over the days, each day's options chosen for everyone at once and applied
-        where they save, ending in time to check them by ``deadline``; the points saved.
+        where they save, then, with ``weekends``, over the weekends, each weekend's two days
+        chosen for everyone at once; ending in time to check them by ``deadline``; the points
+        saved. A pass over the weekends takes three or four times as long as one over the days
+        (Curtois Instance 23: 52 weekends in 9 s, its days in 2-3 s).
 
         Whoever changed is checked by the validator once the pass is over (checking after each
         day took 39 of 43 s on Curtois Instance 23); should a rule the walks do not model refuse
@@ -121,12 +138,17 @@ class DayExchange:
                 search.gain,
             )
             changed: set[str] = set()
-            saved = 0.0
-            for day in range(max(len(p.row) for p in people.values())):
-                check_by = deadline - self.check_seconds * len(changed)
-                if time.perf_counter() >= check_by or (stop is not None and stop.is_set()):
-                    break
-                saved += _exchange_day(search, people, day, changed)
+            began = time.perf_counter()
+            days = range(max(len(p.row) for p in people.values()))
+            saved = self._steps(_exchange_day, days, people, changed, deadline, stop)
+            self.day_seconds = time.perf_counter() - began
+            self.day_pace = saved / 60 / max(1e-3, self.day_seconds)
+            if weekends:
+                began = time.perf_counter()
+                saturdays = sorted({s for p in people.values() for s in p.known.weekend if s is not None})
+                over_weekends = self._steps(_exchange_weekend, saturdays, people, changed, deadline, stop)
+                self.weekend_pace = over_weekends / 60 / max(1e-3, time.perf_counter() - began)
+                saved += over_weekends
             began = time.perf_counter()
             kept = all([search.keeps_rules(number, search.mine[number]) for number in sorted(changed)])
             self.check_seconds = (time.perf_counter() - began) / max(1, len(changed))
@@ -141,6 +163,35 @@ class DayExchange:
                 )
                 search.settled.clear()
         return 0.0
+
+    def weekends_pay(self, pace: float) -> bool:
+        """Whether a pass over the weekends is worth its time after best responses that saved
+        ``pace`` points a second: the last such pass saved faster, or, before the first, the
+        last pass over the days did (moves of several people now pay better than one person's)."""
+        return pace < (self.day_pace if self.weekend_pace is None else self.weekend_pace)
+
+    def _steps(
+        self,
+        exchange: Callable[[PersonSearch, dict[str, _Person], int, set[str]], float],
+        days: Iterable[int],
+        people: dict[str, _Person],
+        changed: set[str],
+        deadline: float,
+        stop: threading.Event | None,
+    ) -> float:
+        """``exchange`` on each of ``days`` while there is time for one more (as long as the
+        longest so far) and to check whoever changed by ``deadline``; the saving (sixtieths)."""
+        saved = 0.0
+        for day in days:
+            longest = self.longest.get(exchange, 0.0)
+            if time.perf_counter() + longest >= deadline - self.check_seconds * len(changed):
+                break
+            if stop is not None and stop.is_set():
+                break
+            began = time.perf_counter()
+            saved += exchange(self.search, people, day, changed)
+            self.longest[exchange] = max(longest, time.perf_counter() - began)
+        return saved
 
 
 @dataclass(frozen=True)
@@ -346,44 +397,12 @@ def _feasible(person: _Person, day: int) -> list[Choice]:
 
 def _runs_keep(path: RunPath, row: list[int], day: int, work: bool) -> bool:
     """Whether working (``work``) or resting on ``day`` instead keeps the runs of work and of days
-    off within the person's limits (runs touching either end of the horizon need no minimum)."""
-    last = len(row) - 1
-    start = end = day
-    if work:
-        while start > 0 and row[start - 1] != OFF:
-            start -= 1
-        while end < last and row[end + 1] != OFF:
-            end += 1
-        if end - start + 1 > path.max_run:
-            return False
-        if start > 0 and end < last and end - start + 1 < path.min_run:
-            return False
-        # The breaks either side end one day earlier or start one day later.
-        return _part_keeps(row, day - 1, -1, path.min_off, OFF) and _part_keeps(
-            row, day + 1, 1, path.min_off, OFF
-        )
-    while start > 0 and row[start - 1] == OFF:
-        start -= 1
-    while end < last and row[end + 1] == OFF:
-        end += 1
-    if start > 0 and end < last and end - start + 1 < path.min_off:
-        return False
-    return _part_keeps(row, day - 1, -1, path.min_run, None) and _part_keeps(
-        row, day + 1, 1, path.min_run, None
-    )
-
-
-def _part_keeps(row: list[int], day: int, step: int, minimum: int, off: int | None) -> bool:
-    """Whether the run of days off (``off`` is ``OFF``) or of work (None) that ``day`` belongs to,
-    cut at ``day`` on the side away from ``step``, is still long enough: runs reaching the edge
-    of the horizon, and days of the other kind, need no check."""
-    if day < 0 or day >= len(row) or (row[day] == OFF) != (off == OFF):
-        return True
-    length = 0
-    while 0 <= day < len(row) and (row[day] == OFF) == (off == OFF):
-        length += 1
-        day += step
-    return not 0 <= day < len(row) or length >= minimum
+    off within the person's limits."""
+    was = row[day]
+    row[day] = 0 if work else OFF  # runs see only whether a day is worked
+    keeps = _runs_hold(path, row, day, day)
+    row[day] = was
+    return keeps
 
 
 def _weekends_keep(person: _Person, day: int, work: bool) -> bool:
@@ -427,3 +446,147 @@ def _apply(
         search.settled.clear()
         search.gain += saving / 60
         search.improvements += 1
+
+
+def _exchange_weekend(
+    search: PersonSearch, people: dict[str, _Person], saturday: int, changed: set[str]
+) -> float:
+    """Everyone's shifts over the weekend whose Saturday is day number ``saturday`` chosen at once
+    and applied when they save; the saving (sixtieths). One day at a time cannot turn someone's
+    weekend of one shift into one of two when the Sunday's short lines may not follow their
+    Saturday's shift: a colleague must take that Saturday over the same moment."""
+    days = [day for day in (saturday, saturday + 1) if 0 <= day < len(next(iter(people.values())).row)]
+    pairs = {
+        number: found
+        for number, person in people.items()
+        if any(person.known.options.get(day) or day in person.held for day in days)
+        and (found := _pairs(person, days))
+    }
+    if not any(len(found) > 1 for found in pairs.values()):
+        return 0.0
+    ours: dict[Line, int] = defaultdict(int)
+    for number in pairs:
+        for day in days:
+            if (held := people[number].held.get(day)) is not None:
+                ours[held[1]] += 1
+    lines = sorted({c[1] for found in pairs.values() for pair in found for c in pair if c is not None})
+    others = {line: search.filled.get(line, 0) - ours[line] for line in lines}
+    model = cp_model.CpModel()
+    chosen: dict[str, list[cp_model.IntVar]] = {}
+    on: dict[Line, list[cp_model.IntVar]] = defaultdict(list)
+    costs: list[cp_model.LinearExprT] = []
+    for number, found in pairs.items():
+        price = people[number].known.price
+        chosen[number] = [model.new_bool_var("") for _ in found]
+        model.add_exactly_one(chosen[number])
+        model.add_hint(chosen[number][0], 1)  # the current pair comes first
+        for var, pair in zip(chosen[number], found, strict=True):
+            costs.append(sum(price.get(c[0], 0) for c in pair if c is not None) * var)
+            for c in pair:
+                if c is not None:
+                    on[c[1]].append(var)
+    for line in lines:
+        count, over = search.count[line], search.over_cost[line]
+        filled = others[line] + sum(on[line])
+        short = model.new_int_var(0, count, "")
+        model.add(short >= count - filled)
+        costs.append(search.under_cost[line] * short)
+        if over is None:
+            model.add(filled <= max(count, others[line] + ours[line]))
+        else:
+            surplus = model.new_int_var(0, len(on[line]) + others[line], "")
+            model.add(surplus >= filled - count)
+            costs.append(over * surplus)
+    model.minimize(sum(costs))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = WEEKEND_SECONDS
+    solver.parameters.linearization_level = 2
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0.0
+    new = {
+        number: next(
+            pair for var, pair in zip(chosen[number], found, strict=True) if solver.boolean_value(var)
+        )
+        for number, found in pairs.items()
+    }
+    saving = 0.0
+    for k, day in enumerate(days):  # the other day's lines cost the same on both sides
+        old_day = {number: people[number].held.get(day) for number in pairs}
+        new_day = {number: pair[k] for number, pair in new.items()}
+        saving += _day_cost(search, people, others, old_day) - _day_cost(search, people, others, new_day)
+    if saving <= EPS:
+        return 0.0
+    for k, day in enumerate(days):
+        changes = {number: pair[k] for number, pair in new.items() if pair[k] != people[number].held.get(day)}
+        new_lines = {
+            number: _lines_with(search.mine.get(number, set()), people[number].held.get(day), choice)
+            for number, choice in changes.items()
+        }
+        _apply(search, people, day, changes, new_lines, saving if k == 0 else 0.0)
+        changed.update(changes)
+    return saving
+
+
+def _pairs(person: _Person, days: list[int]) -> list[tuple[Choice, ...]]:
+    """The person's options over ``days`` (a weekend: one or two days) that keep the rules their
+    walk models, everything else of theirs fixed: their current one first. The counts and
+    successions of every combination are checked at once; the runs depend only on which days are
+    worked, so each pattern of work and rest is checked once on the row."""
+    path, row, counted = person.known.path, person.row, person.known.path.priced
+    current = tuple(person.held.get(day) for day in days)
+    each = [[None, *((var, line) for var, line, _ in person.known.options.get(day, ()))] for day in days]
+    kinds = [
+        np.array([OFF, *(kind for _, _, kind in person.known.options.get(day, ()))], dtype=np.int64)
+        for day in days
+    ]
+    was = [row[day] for day in days]
+    # Each rule's count without these days, then what each combination adds to it.
+    with_off = np.vstack([counted.per_kind.T, np.zeros(len(counted.per_kind))])  # OFF: the last row
+    totals = person.totals - sum(with_off[kind] for kind in was)
+    grid = np.meshgrid(*kinds, indexing="ij")
+    added = np.sum([with_off[g] for g in grid], axis=0)  # shape (*options, rules)
+    if counted.weekend_rule >= 0:  # the days are one weekend's
+        worked = np.any([g != OFF for g in grid], axis=0)
+        added[..., counted.weekend_rule] += worked.astype(float) - float(any(kind != OFF for kind in was))
+    new = totals + added
+    keeps = np.all((new >= counted.low - EPS) & (new <= counted.high + EPS), axis=-1)
+    follows = np.ones((len(path.follows) + 1,) * 2, dtype=bool)  # OFF: the last row and column
+    follows[:-1, :-1] = path.follows
+    before_day = row[days[0] - 1] if days[0] > 0 else OFF
+    after_day = row[days[-1] + 1] if days[-1] + 1 < len(row) else OFF
+    keeps &= follows[before_day, grid[0]] & follows[grid[-1], after_day]
+    if len(days) == 2:
+        keeps &= follows[grid[0], grid[1]]
+    for pattern in itertools.product((False, True), repeat=len(days)):
+        for day, work in zip(days, pattern, strict=True):
+            row[day] = 0 if work else OFF
+        if not _runs_hold(path, row, days[0], days[-1]):
+            keeps &= ~np.all([(g != OFF) == work for g, work in zip(grid, pattern, strict=True)], axis=0)
+    for day, kind in zip(days, was, strict=True):
+        row[day] = kind
+    found = [current]
+    for index in zip(*np.nonzero(keeps), strict=True):
+        combination = tuple(options[i] for options, i in zip(each, index, strict=True))
+        if combination != current:
+            found.append(combination)
+    return found
+
+
+def _runs_hold(path: RunPath, row: list[int], first: int, last: int) -> bool:
+    """Whether every run of work or of days off touching days ``first`` to ``last`` of ``row`` is
+    within the person's limits (runs touching either end of the horizon need no minimum)."""
+    day = max(0, first - 1)
+    while day > 0 and (row[day - 1] == OFF) == (row[day] == OFF):
+        day -= 1
+    while day <= min(len(row) - 1, last + 1):
+        start, work = day, row[day] != OFF
+        while day + 1 < len(row) and (row[day + 1] != OFF) == work:
+            day += 1
+        length, inside = day - start + 1, start > 0 and day < len(row) - 1
+        if work and (length > path.max_run or (inside and length < path.min_run)):
+            return False
+        if not work and inside and length < path.min_off:
+            return False
+        day += 1
+    return True

@@ -713,15 +713,16 @@ def _best_responses(
     patience = max(PATIENCE_FLOOR, PATIENCE_SHARE * (until - time.perf_counter()))
     exchange = DayExchange(search)
     while time.perf_counter() < until and not (stop is not None and stop.is_set()):
-        turn_ends = min(until, time.perf_counter() + turn)
+        began, gain = time.perf_counter(), search.gain
+        turn_ends = min(until, began + turn)
         search.run(turn_ends, stop, improved, patience)
         responses_done = time.perf_counter() < turn_ends - 0.1  # no one's response saves
-        began = time.perf_counter()
-        if exchange.run(until, stop) > 0:
+        pace = (search.gain - gain) / max(1e-3, time.perf_counter() - began)
+        if exchange.run(until, stop, responses_done or exchange.weekends_pay(pace)) > 0:
             improved()
         elif responses_done:
             break
-        turn = max(turn, 2 * (time.perf_counter() - began))
+        turn = max(turn, 2 * exchange.day_seconds)
     return search.roster()
 
 

@@ -172,3 +172,46 @@ def test_a_pass_the_validator_refuses_is_undone(tmp_path: Path, monkeypatch: pyt
     after = search.roster()
     assert not hard_breaches(validate(inst.problem, after))
     assert score(inst.problem, after).total == pytest.approx(score(inst.problem, start).total - saved)
+
+
+def test_a_weekend_of_one_shift_becomes_one_of_two_when_a_colleague_takes_its_saturday(
+    tmp_path: Path,
+) -> None:
+    """A works the late shift on Saturday, after which Sunday's short early shift may not follow;
+    B, who works no early shifts, could take that Saturday over. No one alone, and no single day,
+    saves anything: only both of A's weekend days and B's Saturday changing at once fill Sunday."""
+    text = "\n".join(
+        [
+            "SECTION_HORIZON",
+            "7",
+            "",
+            "SECTION_SHIFTS",
+            "E,480,",
+            "L,480,E",
+            "",
+            "SECTION_STAFF",
+            "A,E=7|L=7,3360,0,7,1,1,1",
+            "B,E=0|L=7,3360,0,7,1,1,1",
+            "",
+            "SECTION_COVER",
+            *(
+                f"{d},{name},{int((d, name) in ((5, 'L'), (6, 'E')))},100,1"
+                for d in range(DAYS)
+                for name in ("E", "L")
+            ),
+        ]
+    )
+    path = tmp_path / "weekend.txt"
+    path.write_text(text + "\n")
+    inst = read_instance(path)
+    start = [Assignment("5/L", "A")]
+    search = PersonSearch(inst.problem, Candidates(inst.problem), start)
+    for number in ("A", "B"):
+        assert not search.respond(number)  # no one alone saves anything
+    exchange = DayExchange(search)
+    assert exchange.run(float("inf"), weekends=False) == 0
+    assert exchange.run(float("inf")) == pytest.approx(100)
+    after = search.roster()
+    assert sorted((a.service_number, a.shift_key) for a in after) == [("A", "6/E"), ("B", "5/L")]
+    assert not hard_breaches(validate(inst.problem, after))
+    assert score(inst.problem, after).total == pytest.approx(score(inst.problem, start).total - 100)
