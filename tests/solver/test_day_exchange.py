@@ -104,34 +104,43 @@ def test_a_pass_keeps_every_rule_and_leaves_the_last_day_at_its_optimum(
     assert score(inst.problem, after).total <= cheapest_last_day(inst, after) + 1e-9
 
 
+def two_people(
+    tmp: Path, after_late: str, staff: tuple[str, str], needed: set[tuple[int, str]], held: str
+) -> tuple[Instance, PersonSearch]:
+    """A and B over a week of early (E) and late (L) shifts, ``after_late`` the shifts that may
+    not follow a late one, one person needed on each (day, shift) of ``needed``; A works the
+    shift ``held``, and neither alone can do better."""
+    text = "\n".join(
+        [
+            "SECTION_HORIZON",
+            str(DAYS),
+            "",
+            "SECTION_SHIFTS",
+            "E,480,",
+            f"L,480,{after_late}",
+            "",
+            "SECTION_STAFF",
+            *staff,
+            "",
+            "SECTION_COVER",
+            *(f"{d},{name},{int((d, name) in needed)},100,1" for d in range(DAYS) for name in ("E", "L")),
+        ]
+    )
+    path = tmp / "two.txt"
+    path.write_text(text + "\n")
+    inst = read_instance(path)
+    search = PersonSearch(inst.problem, Candidates(inst.problem), [Assignment(held, "A")])
+    for number in ("A", "B"):
+        assert not search.respond(number)  # no one alone saves anything
+    return inst, search
+
+
 def test_two_people_fill_a_line_together_that_neither_fills_alone(tmp_path: Path) -> None:
     """A covers the early shift, which B alone could also work; the late one is short. Only A
     moving to the late shift while B comes in for the early one fills it: B coming in alone pays
     a surplus, A moving alone leaves the early shift short."""
-    text = "\n".join(
-        [
-            "SECTION_HORIZON",
-            "7",
-            "",
-            "SECTION_SHIFTS",
-            "E,480,",
-            "L,480,",
-            "",
-            "SECTION_STAFF",
-            "A,E=7|L=7,3360,0,7,1,1,2",
-            "B,E=7|L=0,3360,0,7,1,1,2",
-            "",
-            "SECTION_COVER",
-            *(f"{d},{name},{int(d == 0)},100,1" for d in range(DAYS) for name in ("E", "L")),
-        ]
-    )
-    path = tmp_path / "two.txt"
-    path.write_text(text + "\n")
-    inst = read_instance(path)
-    start = [Assignment("0/E", "A")]
-    search = PersonSearch(inst.problem, Candidates(inst.problem), start)
-    for number in ("A", "B"):
-        assert not search.respond(number)  # no one alone saves anything
+    staff = ("A,E=7|L=7,3360,0,7,1,1,2", "B,E=7|L=0,3360,0,7,1,1,2")
+    _, search = two_people(tmp_path, "", staff, {(0, "E"), (0, "L")}, "0/E")
     assert DayExchange(search).run(float("inf")) == pytest.approx(100)
     assert sorted((a.service_number, a.shift_key) for a in search.roster()) == [("A", "0/L"), ("B", "0/E")]
 
@@ -180,38 +189,13 @@ def test_a_weekend_of_one_shift_becomes_one_of_two_when_a_colleague_takes_its_sa
     """A works the late shift on Saturday, after which Sunday's short early shift may not follow;
     B, who works no early shifts, could take that Saturday over. No one alone, and no single day,
     saves anything: only both of A's weekend days and B's Saturday changing at once fill Sunday."""
-    text = "\n".join(
-        [
-            "SECTION_HORIZON",
-            "7",
-            "",
-            "SECTION_SHIFTS",
-            "E,480,",
-            "L,480,E",
-            "",
-            "SECTION_STAFF",
-            "A,E=7|L=7,3360,0,7,1,1,1",
-            "B,E=0|L=7,3360,0,7,1,1,1",
-            "",
-            "SECTION_COVER",
-            *(
-                f"{d},{name},{int((d, name) in ((5, 'L'), (6, 'E')))},100,1"
-                for d in range(DAYS)
-                for name in ("E", "L")
-            ),
-        ]
-    )
-    path = tmp_path / "weekend.txt"
-    path.write_text(text + "\n")
-    inst = read_instance(path)
-    start = [Assignment("5/L", "A")]
-    search = PersonSearch(inst.problem, Candidates(inst.problem), start)
-    for number in ("A", "B"):
-        assert not search.respond(number)  # no one alone saves anything
+    staff = ("A,E=7|L=7,3360,0,7,1,1,1", "B,E=0|L=7,3360,0,7,1,1,1")
+    inst, search = two_people(tmp_path, "E", staff, {(5, "L"), (6, "E")}, "5/L")
+    before = score(inst.problem, search.roster()).total
     exchange = DayExchange(search)
     assert exchange.run(float("inf"), weekends=False) == 0
     assert exchange.run(float("inf")) == pytest.approx(100)
     after = search.roster()
     assert sorted((a.service_number, a.shift_key) for a in after) == [("A", "6/E"), ("B", "5/L")]
     assert not hard_breaches(validate(inst.problem, after))
-    assert score(inst.problem, after).total == pytest.approx(score(inst.problem, start).total - 100)
+    assert score(inst.problem, after).total == pytest.approx(before - 100)
