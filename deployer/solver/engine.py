@@ -667,9 +667,9 @@ tenth of a second to build and a second to solve, so a sweep through more would 
 PERSON_SHARE = 0.6
 """The share of the time left that best responses may take before the model's neighbourhoods."""
 EXCHANGE_TURN = 2.0
-"""Seconds of best responses (at least; twice the last pass when that took longer) between passes
-of the day exchange (``day_exchange``), whose moves of several people at once free the responses
-to go on: on problems too large for one model, and on a roster dived from column generation.
+"""Seconds of best responses (at least; twice the last pass over the days when that took longer)
+between passes of the day exchange (``day_exchange``), whose moves of several people at once free
+the responses to go on: on problems too large for one model, and on a roster dived from column generation.
 Where the model's neighbourhoods follow a roster that did not come from a dive, a pass only when
 the responses stop: they leave the neighbourhoods more time, which save faster there (session 19,
 Curtois, 60 s, seeds 1 and 2, without turns against with: Instance 13, no dive, 2,861 and 3,258
@@ -704,7 +704,9 @@ def _best_responses(
 ) -> list[Assignment]:
     """``roster`` (costing ``total``) improved by one person's best response after another until
     none saves anything, ``until`` (perf_counter seconds) or ``stop``, with a pass of the day
-    exchange whenever the responses stop saving, or after ``turn`` seconds of them."""
+    exchange whenever the responses stop saving, or after ``turn`` seconds of them; the pass
+    takes in the weekends when the responses no longer save, or save more slowly than that
+    would (``DayExchange.weekends_pay``)."""
     search.load(roster)
     saved = search.gain
 
