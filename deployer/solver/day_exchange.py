@@ -14,6 +14,12 @@ once is then a transportation problem — each person to one option at their own
 paying its shortfall or surplus (convex in how many fill it) — which min-cost flow solves exactly.
 Each person's options are checked here against the rules their walk of ``run_path`` models (runs,
 breaks, successions, counts); whoever changed is checked by the validator after the pass.
+
+Weekends need more: everyone works as many as they may, so only someone who works one day of a
+weekend can take a line on its other day, and the shift they work that Saturday often may not be
+followed by the Sunday's short one. A pass can also choose, weekend by weekend, everyone's pair of
+options for the Saturday and the Sunday at once; a pair covers two lines, so that choice is no
+flow but a small CP-SAT model.
 """
 
 from __future__ import annotations
