@@ -676,6 +676,10 @@ Curtois, 60 s, seeds 1 and 2, without turns against with: Instance 13, no dive, 
 against 3,370 and 3,716; after a dive, Instance 15 4,228 and 4,119 against 3,913 and 3,959,
 Instance 19 3,768 and 4,093 against 3,978 and 3,675, Instance 21 23,849 against 22,905; seed 0
 with turns: Instance 15 3,899, Instance 21 24,748 — single runs spread that far)."""
+STALL_SHARE = 0.005
+"""Best responses that save no more than this share of the roster's cost in their patience have
+stalled, and give way too (session 22, Curtois Instance 13: after 22 s they saved 24 points in the
+next 15 s, where the neighbourhoods that followed saved 870 in 19 s)."""
 PATIENCE_SHARE, PATIENCE_FLOOR = 0.1, 2.0
 """Best responses give way to neighbourhoods after this share of their time (at least this many
 seconds) without a saving: on a Games-shaped demo of 400 staff, whose constructive roster is
@@ -703,10 +707,11 @@ def _best_responses(
     turn: float = math.inf,
 ) -> list[Assignment]:
     """``roster`` (costing ``total``) improved by one person's best response after another until
-    none saves anything, ``until`` (perf_counter seconds) or ``stop``, with a pass of the day
-    exchange whenever the responses stop saving, or after ``turn`` seconds of them; the pass
-    takes in the weekends when the responses no longer save, or save more slowly than that
-    would (``DayExchange.weekends_pay``)."""
+    none saves anything (or their savings stall, ``STALL_SHARE``) and a pass of the day exchange
+    after them saves no more than that, ``until`` (perf_counter seconds) or ``stop``; a pass runs
+    whenever the responses stop saving, or after ``turn`` seconds of them, and takes in the
+    weekends when the responses no longer save, or save more slowly than that would
+    (``DayExchange.weekends_pay``)."""
     search.load(roster)
     saved = search.gain
 
@@ -727,12 +732,14 @@ def _best_responses(
     while time.perf_counter() < until and not (stop is not None and stop.is_set()):
         began, gain = time.perf_counter(), search.gain
         turn_ends = min(until, began + turn)
-        search.run(turn_ends, stop, improved, patience)
-        responses_done = time.perf_counter() < turn_ends - 0.1  # no one's response saves
+        worth = STALL_SHARE * (total - (search.gain - saved))
+        search.run(turn_ends, stop, improved, patience, worth)
+        responses_done = time.perf_counter() < turn_ends - 0.1  # no one's response saves (much)
         pace = (search.gain - gain) / max(1e-3, time.perf_counter() - began)
-        if exchange.run(until, stop, responses_done or exchange.weekends_pay(pace)) > 0:
+        exchanged = exchange.run(until, stop, responses_done or exchange.weekends_pay(pace))
+        if exchanged > 0:
             improved()
-        elif responses_done:
+        if responses_done and exchanged <= worth:
             break
         turn = max(turn, 2 * exchange.day_seconds)
     return search.roster()

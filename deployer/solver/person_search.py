@@ -183,18 +183,21 @@ class PersonSearch:
         stop: threading.Event | None,
         on_improve: Callable[[], None],
         patience: float = math.inf,
+        worth: float = 0.0,
     ) -> None:
         """Respond person after person (in a random order, again and again) until no one's
         response saves anything, ``deadline`` (perf_counter seconds), ``stop``, or ``patience``
-        seconds without a saving (where the first roster is already each person's best, a sweep
-        through hundreds of people would only cost time); ``on_improve`` is called after each
-        saving. A response in progress ends within ``solve_seconds``; the models of people with a
+        seconds without saving more than ``worth`` points (where the first roster is already each
+        person's best, a sweep through hundreds of people would only cost time; where responses
+        only trickle, other searches save faster); ``on_improve`` is called after each saving.
+        A response in progress ends within ``solve_seconds``; the models of people with a
         shortest path take at most ``MODEL_SHARE`` of the run's time."""
         last_saving = self._run_started = time.perf_counter()
+        gain_then = self.gain
         self._model_seconds = 0.0
 
         def work() -> None:
-            nonlocal last_saving
+            nonlocal last_saving, gain_then
             while (
                 time.perf_counter() < min(deadline - 0.05, last_saving + patience)
                 and not (stop is not None and stop.is_set())
@@ -204,8 +207,9 @@ class PersonSearch:
                 number = self._next()
                 try:
                     if self.respond(number, deadline):
-                        last_saving = time.perf_counter()
                         on_improve()
+                        if self.gain - gain_then > worth:
+                            last_saving, gain_then = time.perf_counter(), self.gain
                 finally:
                     with self._lock:
                         self._busy.discard(number)

@@ -3,6 +3,7 @@ search ends once no one's response saves anything."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -89,6 +90,19 @@ def test_responses_give_way_once_they_stop_saving(tmp_path: Path) -> None:
     search = PersonSearch(p, cands, start)
     search.run(time.perf_counter() + 60, None, lambda: None, patience=0.0)
     assert search.steps == 0 and search.roster() == PersonSearch(p, cands, start).roster()
+
+
+@pytest.mark.parametrize("worth", [0.0, math.inf])
+def test_responses_that_save_too_little_give_way_too(tmp_path: Path, worth: float) -> None:
+    """Each saving takes 0.3 s here: within a patience of 0.5 s, savings keep the responses going
+    only when they are worth more than ``worth`` points."""
+    p = ward_instance(tmp_path, staff=10, days=28).problem
+    cands = Candidates(p)
+    start, _ = first_roster(p, cands, [], time.perf_counter() + 10)
+    search = PersonSearch(p, cands, start, workers=1)
+    search.run(time.perf_counter() + 60, None, lambda: time.sleep(0.3), patience=0.5, worth=worth)
+    assert search.improvements > 0
+    assert (search.improvements <= 2) == (worth == math.inf)
 
 
 @pytest.mark.parametrize(("share", "most"), [(0.0, 1), (1.0, None)])
