@@ -87,3 +87,23 @@ def test_the_template_holds_the_best_roster_after_two_workers_raced(ward) -> Non
     assert search.improvements > 1
     variables = search.template.proto.variables
     assert all(list(variables[i].domain) == [value, value] for i, value in enumerate(best.values))
+
+
+def test_a_step_model_holds_each_constraint_of_what_it_frees_once_however_often_it_is_rebuilt(ward) -> None:  # type: ignore[no-untyped-def]
+    # Each worker rebuilds one model step after step from the template and the owners' bundles.
+    _, model = ward
+    search = ModelSearch(model, first_solution(model), seed=2, workers=1)
+    original = model.model.proto.constraints
+    people, first, last = {search.people[0], search.people[3]}, 5, 9
+    owners = [*people, *(i for day in range(first, last) for i in search.shifts_by_day[day])]
+    expected = sorted(
+        str(original[index])
+        for index in [*search.shared_constraints, *(c for owner in owners for c in search.owned[owner][1])]
+    )
+    sub = cp_model.CpModel()
+    for _ in range(2):
+        search._sub_model(sub, search.best, people, first, last)
+        assert sorted(str(constraint) for constraint in sub.proto.constraints) == expected
+        free = list(sub.proto.solution_hint.vars)
+        variables = model.model.proto.variables
+        assert free and all(list(sub.proto.variables[i].domain) == list(variables[i].domain) for i in free)
