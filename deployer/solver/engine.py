@@ -612,9 +612,8 @@ def _solve_large(
             roster, best = handed, total
             report(Progress(best, 0.0, time.perf_counter() - started, 0, checkpoints.roster(lambda: roster)))
     if responder is not None:
-        until = time.perf_counter() + LARGE_PERSON_SHARE * (finish - time.perf_counter())
         roster = _best_responses(
-            responder, roster, best, until, stop, report, started, checkpoints, EXCHANGE_TURN
+            responder, roster, best, finish, stop, report, started, checkpoints, EXCHANGE_TURN
         )
         best = score(problem, roster).total
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
@@ -667,11 +666,6 @@ PERSON_STAFF = 400
 tenth of a second to build and a second to solve, so a sweep through more would not end in time."""
 PERSON_SHARE = 0.6
 """The share of the time left that best responses may take before the model's neighbourhoods."""
-LARGE_PERSON_SHARE = 0.8
-"""The share of the time left that best responses may take on a large problem before its
-neighbourhoods (``lns``). Session 22, Curtois Instance 23 (a year of 100 people), 60 s, seeds 1-4:
-23,282, 24,250, 23,804 and 23,679 against 24,162, 24,747, 24,013 and 23,527 with all of it (the
-responses then went on to 58 s); with 0.6, 24,401 and 25,103 (seeds 1 and 2)."""
 EXCHANGE_TURN = 2.0
 """Seconds of best responses (at least; twice the last pass over the days when that took longer)
 between passes of the day exchange (``day_exchange``), whose moves of several people at once free

@@ -18,7 +18,6 @@ from deployer.domain.validator import hard_breaches, validate
 from deployer.solver import person_search
 from deployer.solver.candidates import Candidates
 from deployer.solver.engine import Progress, SolveParameters, first_roster, solve
-from deployer.solver.lns import LargeNeighbourhoodSearch
 from deployer.solver.person_search import PersonSearch, set_domain, set_objective, usable
 from tests.builders import daily, on, person, problem
 from tests.solver.test_model_lns import ward_instance
@@ -82,29 +81,6 @@ def test_large_problems_respond_before_their_neighbourhoods_and_the_roster_check
     assert result.objective == pytest.approx(score(p, result.assignments).total)
     objectives = [s.objective for s in seen]
     assert objectives == sorted(objectives, reverse=True) and result.objective < objectives[0]
-
-
-def test_on_large_problems_responses_that_go_on_leave_the_neighbourhoods_their_share(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Responses made to go on until their deadline end at their share of the time."""
-    p = ward_instance(tmp_path, staff=10, days=28).problem
-
-    def endless(search: PersonSearch, deadline: float, *args: object, **kwargs: object) -> None:
-        time.sleep(max(0.0, deadline - time.perf_counter()))
-
-    given: list[float] = []
-    run = LargeNeighbourhoodSearch.run
-
-    def timed(search: LargeNeighbourhoodSearch, deadline: float, *args: object) -> None:
-        given.append(deadline - time.perf_counter())
-        run(search, deadline, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(PersonSearch, "run", endless)
-    monkeypatch.setattr(LargeNeighbourhoodSearch, "run", timed)
-    result = solve(p, SolveParameters(time_limit=6, full_model_limit=0))
-    assert hard_breaches(validate(p, result.assignments)) == []
-    assert given and given[0] > 0.5
 
 
 def test_responses_give_way_once_they_stop_saving(tmp_path: Path) -> None:
