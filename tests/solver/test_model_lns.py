@@ -100,10 +100,10 @@ def test_a_step_model_holds_each_constraint_of_what_it_frees_once_however_often_
         str(original[index])
         for index in [*search.shared_constraints, *(c for owner in owners for c in search.owned[owner][1])]
     )
+    variables = model.model.proto.variables
     sub = cp_model.CpModel()
     for _ in range(2):
         search._sub_model(sub, search.best, people, first, last)
         assert sorted(str(constraint) for constraint in sub.proto.constraints) == expected
         free = list(sub.proto.solution_hint.vars)
-        variables = model.model.proto.variables
         assert free and all(list(sub.proto.variables[i].domain) == list(variables[i].domain) for i in free)
