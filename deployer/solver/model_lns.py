@@ -8,13 +8,16 @@ the people and shifts in it), adds only the constraints built for those people a
 (``RosterModel.parts``) and the shared ones, and lets a one-worker CP-SAT solve re-optimise it,
 starting from the best roster (a hint).
 
-Four kinds of neighbourhood, drawn by what they have been saving per second (``kind_choice``):
+Up to five kinds of neighbourhood, drawn by what they have been saving per second (``kind_choice``):
 - ``people``: a few people over their whole horizon (up to twelve weeks of it): their runs, days
   off and hours reshaped against everyone else's cover;
 - ``days``: everyone over a few consecutive days (cover swapped between people), half the
   time around a day with unmet demand;
 - ``mixed``: half the people over a few weeks;
-- ``short``: people who could fill a shift left short in the best roster, around its day.
+- ``short``: people who could fill a shift left short in the best roster, around its day;
+- ``weekends``: some of the people over Friday to Monday of a few weekends, where a limit on
+  weekends worked couples them: moving someone's weekend from one to another (and a colleague's
+  the other way) is one move, which no window of consecutive days holds.
 
 Small steps are cheap (one person's year settles in tens of milliseconds), so each kind starts
 small and its size adapts: it grows after a step that was proven optimal without improving
@@ -35,14 +38,18 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model, cp_model_helper
 
+from deployer.domain.rules import personal
 from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 
-KINDS = ("people", "days", "mixed", "short")
-START_SIZE = {"people": 1.0, "days": 2.0, "mixed": 3.0, "short": 2.0}
+KINDS = ("people", "days", "mixed", "short", "weekends")
+START_SIZE = {"people": 1.0, "days": 2.0, "mixed": 3.0, "short": 2.0, "weekends": 2.0}
 GROWTH = 1.2
 PEOPLE_WINDOW = 12 * 7
 """Days a ``people`` neighbourhood spans at most: a year of a few people is too big a step."""
+WEEKEND_PEOPLE = 8.0
+"""A ``weekends`` neighbourhood of size s frees s/8 of the people (everyone from 8 on) over
+max(2, s/2) weekends."""
 
 
 @dataclass
@@ -122,7 +129,13 @@ class ModelSearch:
         self.shifts_by_day: dict[int, list[int]] = defaultdict(list)
         for i in model.scope:
             self.shifts_by_day[cands.day_of[i]].append(i)
-        self.chooser = KindChooser(KINDS)
+        self.weekends = [(k - 1, k + 3) for k, day in enumerate(model.days) if day.weekday() == 5]
+        """Each weekend's Friday to Monday, as day numbers [first, last) (clipped to the horizon
+        where it is used)."""
+        limited = any(personal(model.policy, p, "max_weekends") is not None for p in model.problem.staff)
+        self.chooser = KindChooser(
+            [k for k in KINDS if k != "weekends" or (limited and len(self.weekends) > 1)]
+        )
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
@@ -169,8 +182,8 @@ class ModelSearch:
         began = time.perf_counter()
         with self._lock:
             kind = self.chooser.choose(rng)
-            people, first, last = self._neighbourhood(kind, rng)
-            self._sub_model(sub, self.best, people, first, last)
+            people, days = self._neighbourhood(kind, rng)
+            self._sub_model(sub, self.best, people, days)
             self._building = time.perf_counter() - began
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = max(
@@ -207,25 +220,36 @@ class ModelSearch:
         """A neighbourhood never grows to the whole model (that is CP-SAT's own search)."""
         if kind in ("people", "short"):
             return float(max(1, len(self.people) // 2))
+        if kind == "weekends":
+            return float(max(WEEKEND_PEOPLE, 2 * len(self.weekends)))
         return float(max(2, self.days // 2))
 
-    def _neighbourhood(self, kind: str, rng: random.Random) -> tuple[set[str], int, int]:
-        """The people and the days [first, last) a step may change."""
+    def _neighbourhood(self, kind: str, rng: random.Random) -> tuple[set[str], range | list[int]]:
+        """The people and the days a step may change."""
         size = round(self.size[kind])
         if kind in ("people", "short"):
             width = min(self.days, PEOPLE_WINDOW)
             if kind == "short" and (short := self._short(rng)) is not None:
                 fillers, day = short
                 first = min(max(0, day - rng.randrange(width)), self.days - width)
-                return set(rng.sample(fillers, min(size, len(fillers)))), first, first + width
+                return set(rng.sample(fillers, min(size, len(fillers)))), range(first, first + width)
             first = rng.randrange(0, self.days - width + 1)
-            return set(rng.sample(self.people, min(size, len(self.people)))), first, first + width
+            return set(rng.sample(self.people, min(size, len(self.people)))), range(first, first + width)
+        if kind == "weekends":
+            return self._weekend_neighbourhood(self.size[kind], rng)
         width = max(1, min(size, self.days))
         first = self._window_start(width, rng)
         if kind == "days":
-            return set(self.people), first, first + width
+            return set(self.people), range(first, first + width)
         half = max(1, len(self.people) // 2)
-        return set(rng.sample(self.people, half)), first, first + width
+        return set(rng.sample(self.people, half)), range(first, first + width)
+
+    def _weekend_neighbourhood(self, size: float, rng: random.Random) -> tuple[set[str], list[int]]:
+        """A share of the people over Friday to Monday of a few weekends (``WEEKEND_PEOPLE``)."""
+        chosen = rng.sample(self.weekends, min(len(self.weekends), max(2, round(size) // 2)))
+        days = sorted({day for first, last in chosen for day in range(max(0, first), min(self.days, last))})
+        count = max(2, round(len(self.people) * min(1.0, size / WEEKEND_PEOPLE)))
+        return set(rng.sample(self.people, min(count, len(self.people)))), days
 
     def _unmet(self) -> list[tuple[int, int]]:
         """(shortfall variable, day) of the lines the best roster leaves short."""
@@ -249,26 +273,18 @@ class ModelSearch:
         return rng.randrange(0, self.days - width + 1)
 
     def _sub_model(
-        self, sub: cp_model.CpModel, base: Solution, people: set[str], first: int, last: int
+        self, sub: cp_model.CpModel, base: Solution, people: set[str], days: range | list[int]
     ) -> None:
         """Make ``sub`` the model of a neighbourhood, hinted with ``base``: every variable fixed as
-        in the best roster (a copy of ``template``) except the people's assignments on days
-        [first, last), their other variables and those of the shifts on those days; and only the
+        in the best roster (a copy of ``template``) except the people's assignments on ``days``,
+        their other variables and those of the shifts on those days; and only the
         constraints over what is free, their own and the shared ones. Copying and presolving the
         whole model took most of a step on large models; so did hinting every variable (the free
         ones alone now) on Curtois Instance 23 (380,000)."""
         sub.proto.copy_from(self.template.proto)
         variables = sub.proto.variables
-        freed = [
-            index
-            for sn in people
-            for day in range(first, last)
-            for index in self.variables.get((sn, day), ())
-        ]
-        owners: list[str | int] = [
-            *people,
-            *(i for day in range(first, last) for i in self.shifts_by_day[day]),
-        ]
+        freed = [index for sn in people for day in days for index in self.variables.get((sn, day), ())]
+        owners: list[str | int] = [*people, *(i for day in days for i in self.shifts_by_day[day])]
         for owner in owners:
             freed += self.owned.get(owner, ((), ()))[0]
         free = [*freed, *self.shared_variables]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import Instance, read_instance
 from deployer.solver.candidates import Candidates
 from deployer.solver.engine import _chosen
+from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 from deployer.solver.model_lns import ModelSearch, Solution
 
@@ -103,7 +105,41 @@ def test_a_step_model_holds_each_constraint_of_what_it_frees_once_however_often_
     variables = model.model.proto.variables
     sub = cp_model.CpModel()
     for _ in range(2):
-        search._sub_model(sub, search.best, people, first, last)
+        search._sub_model(sub, search.best, people, range(first, last))
         assert sorted(str(constraint) for constraint in sub.proto.constraints) == expected
         free = list(sub.proto.solution_hint.vars)
         assert free and all(list(sub.proto.variables[i].domain) == list(variables[i].domain) for i in free)
+
+
+def test_weekend_neighbourhoods_free_friday_to_monday_of_several_weekends(ward) -> None:  # type: ignore[no-untyped-def]
+    # The ward may work two of its three weekends: moving one needs two weekends free at once.
+    _, model = ward
+    search = ModelSearch(model, first_solution(model), seed=4)
+    assert "weekends" in search.chooser.kinds
+    rng = random.Random(1)
+    for size in (1.0, 2.0, 5.0, 8.0, 12.0):
+        people, days = search._weekend_neighbourhood(size, rng)
+        saturdays = [d for d in days if model.days[d].weekday() == 5]
+        assert len(saturdays) == min(3, max(2, round(size) // 2))
+        assert sorted(days) == sorted(d + k for d in saturdays for k in (-1, 0, 1, 2) if 0 <= d + k < 21)
+        assert len(people) == max(2, round(12 * min(1.0, size / 8)))
+
+
+def test_weekend_steps_alone_improve_a_roster_and_keep_it_valid(ward) -> None:  # type: ignore[no-untyped-def]
+    instance, model = ward
+    start = first_solution(model)
+    search = ModelSearch(model, start, seed=5, workers=2)
+    search.chooser = KindChooser(["weekends"])
+    best = search.run(time.perf_counter() + 3, None, lambda s: None)
+    assert best.objective < start.objective
+    roster = _chosen(instance.problem, model, best.values)
+    assert hard_breaches(validate(instance.problem, roster)) == []
+    assert score(instance.problem, roster).total == pytest.approx(best.objective / 60)
+
+
+def test_without_a_limit_on_weekends_no_step_is_spent_on_them(tmp_path: Path) -> None:
+    instance = ward_instance(tmp_path)
+    staff = tuple(replace(p, limits=replace(p.limits, max_weekends=None)) for p in instance.problem.staff)
+    problem = replace(instance.problem, staff=staff)
+    model = RosterModel(problem, Candidates(problem))
+    assert "weekends" not in ModelSearch(model, first_solution(model)).chooser.kinds
