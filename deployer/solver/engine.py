@@ -664,8 +664,12 @@ def _solve_large(
 PERSON_STAFF = 400
 """Best responses (``person_search``) are used up to this many staff: one person's model takes a
 tenth of a second to build and a second to solve, so a sweep through more would not end in time."""
-PERSON_SHARE = 0.6
-"""The share of the time left that best responses may take before the model's neighbourhoods."""
+PERSON_SHARE = 0.2
+"""The share of the time left that best responses may take before the model's neighbourhoods.
+Where column generation dived, little is left and the share hardly matters; where it did not
+(Curtois Instance 13), the responses save little after their first seconds and the
+neighbourhoods save most (session 23, 60 s, seeds 1-4: 2,274-2,408 with 0.2 against 2,496-2,935
+in seven runs with 0.6; Instances 15, 19 and 21 within their spread, seeds 1 and 2)."""
 EXCHANGE_TURN = 2.0
 """Seconds of best responses (at least; twice the last pass over the days when that took longer)
 between passes of the day exchange (``day_exchange``), whose moves of several people at once free
