@@ -35,10 +35,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from deployer.domain.rules import personal
+from deployer.domain.rules import personal, weekend_of
 from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 
@@ -129,13 +130,10 @@ class ModelSearch:
         self.shifts_by_day: dict[int, list[int]] = defaultdict(list)
         for i in model.scope:
             self.shifts_by_day[cands.day_of[i]].append(i)
-        self.weekends = [(k - 1, k + 3) for k, day in enumerate(model.days) if day.weekday() == 5]
-        """Each weekend's Friday to Monday, as day numbers [first, last) (clipped to the horizon
-        where it is used)."""
-        limited = any(personal(model.policy, p, "max_weekends") is not None for p in model.problem.staff)
-        self.chooser = KindChooser(
-            [k for k in KINDS if k != "weekends" or (limited and len(self.weekends) > 1)]
-        )
+        self.weekends = weekend_windows(model.days)
+        limits = [personal(model.policy, p, "max_weekends") for p in model.problem.staff]
+        binding = any(limit is not None and limit < len(self.weekends) for limit in limits)
+        self.chooser = KindChooser([k for k in KINDS if k != "weekends" or binding])
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
@@ -318,6 +316,13 @@ class ModelSearch:
             domain = variables[index].domain
             domain.clear()
             domain.extend((values[index], values[index]))
+
+
+def weekend_windows(days: list[date]) -> list[tuple[int, int]]:
+    """Each weekend touching ``days`` as its Friday to Monday in day numbers [first, last) from
+    ``days[0]`` (reaching outside the horizon where the weekend does; clipped where it is used)."""
+    saturdays = sorted({sat for day in days if (sat := weekend_of(day)) is not None})
+    return [(k - 1, k + 3) for k in ((sat - days[0]).days for sat in saturdays)]
 
 
 def _outside(size: int, ranges: list[tuple[int, int]]) -> list[int]:

@@ -6,6 +6,7 @@ import random
 import threading
 import time
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from deployer.solver.candidates import Candidates
 from deployer.solver.engine import _chosen
 from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
-from deployer.solver.model_lns import ModelSearch, Solution
+from deployer.solver.model_lns import ModelSearch, Solution, weekend_windows
 
 
 def ward_instance(folder: Path, staff: int = 12, days: int = 21, seed: int = 3) -> Instance:
@@ -143,3 +144,10 @@ def test_without_a_limit_on_weekends_no_step_is_spent_on_them(tmp_path: Path) ->
     problem = replace(instance.problem, staff=staff)
     model = RosterModel(problem, Candidates(problem))
     assert "weekends" not in ModelSearch(model, first_solution(model)).chooser.kinds
+
+
+def test_weekend_windows_hold_a_weekend_begun_before_the_horizon() -> None:
+    # An operation from Sunday 7 January 2024 to Saturday 20 January: its first Sunday belongs to
+    # the weekend of the 6th, its last Saturday to the weekend of the 20th.
+    days = [date(2024, 1, 7) + timedelta(days=k) for k in range(14)]
+    assert weekend_windows(days) == [(-2, 2), (5, 9), (12, 16)]
