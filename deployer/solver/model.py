@@ -141,6 +141,9 @@ class RosterModel:
         self.people: dict[str, _Person] = {}
         self.successions = self._succession_groups()
         self.rules = rules
+        self.weekends_limited = False
+        """Whether some person's weekends worked are limited in this model (a limit no lower than
+        the horizon's weekends builds nothing)."""
         self.parts: dict[str | int, list[tuple[int, int, int, int]]] = defaultdict(list)
         """What was built for one person (by service number) or one shift (by index) alone: ranges
         (first variable, end variable, first constraint, end constraint). Neighbourhood search
@@ -612,16 +615,10 @@ class RosterModel:
     def _weekends(self, sp: _Person) -> None:
         """Weekends worked (Saturday or Sunday) within the person's or the policy's limit."""
         limit = personal(self.policy, sp.person, "max_weekends")
-        if limit is None:
-            return
-        weekends: dict[date, list[date]] = defaultdict(list)
-        for d in self.days:
-            if (sat := weekend_of(d)) is not None:
-                weekends[sat].append(d)
-        if len(weekends) <= limit:
+        if limit is None or len(self.weekend_days) <= limit:
             return
         worked: list[Lit] = []
-        for sat, days in weekends.items():
+        for sat, days in self.weekend_days.items():
             day_vars = [self.work(sp, d) for d in days]
             if (fixed_on := any(_is(v, 1) for v in day_vars)) or _fixed(day_vars):
                 worked.append(int(fixed_on))
@@ -631,6 +628,16 @@ class RosterModel:
             worked.append(var)
         if not _fixed(worked):
             self.model.add(sum(worked) <= limit + self._excess("weekends", len(worked), sp))
+            self.weekends_limited = True
+
+    @cached_property
+    def weekend_days(self) -> dict[date, list[date]]:
+        """The horizon's days on a weekend, by the weekend's Saturday."""
+        weekends: dict[date, list[date]] = defaultdict(list)
+        for d in self.days:
+            if (sat := weekend_of(d)) is not None:
+                weekends[sat].append(d)
+        return weekends
 
     def _forbidden_successions(self, sp: _Person) -> None:
         """Shift label pairs that may not follow on the next day.

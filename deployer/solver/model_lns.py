@@ -39,7 +39,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from deployer.domain.rules import personal, weekend_of
+from deployer.domain.rules import weekend_of
 from deployer.solver.kind_choice import KindChooser
 from deployer.solver.model import RosterModel
 
@@ -131,9 +131,7 @@ class ModelSearch:
         for i in model.scope:
             self.shifts_by_day[cands.day_of[i]].append(i)
         self.weekends = weekend_windows(model.days)
-        limits = [personal(model.policy, p, "max_weekends") for p in model.problem.staff]
-        binding = any(limit is not None and limit < len(self.weekends) for limit in limits)
-        self.chooser = KindChooser([k for k in KINDS if k != "weekends" or binding])
+        self.chooser = KindChooser([k for k in KINDS if k != "weekends" or model.weekends_limited])
         self.size = dict(START_SIZE)
         self.steps = self.improvements = 0
         self._lock = threading.Lock()
