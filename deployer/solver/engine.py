@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from deployer.domain.problem import RosterProblem, RosterResult, Shortfall, SolveStatus
 from deployer.domain.problem_checks import check_problem
 from deployer.domain.roster import Assignment
-from deployer.domain.scoring import Score, fairness_units, score
+from deployer.domain.scoring import Score, score
 from deployer.domain.validator import Breach, hard_breaches, validate
 from deployer.solver import person_search
 from deployer.solver.bounds import slot_lower_bound
@@ -620,14 +620,12 @@ def _solve_large(
 
     kept = list(roster)
 
-    # A step judges its neighbourhood only. Without fairness terms that is exact; with them (the
-    # heaviest load of a rank is global) the whole roster can come out dearer, so it is scored
-    # again. Keep the best whole roster, search on from it.
-    local = not any(fairness_units(problem))
+    # A step judges its neighbourhood only, exactly: its model counts the fairness loads of the
+    # people left out (``heaviest_elsewhere``), so the whole roster need not be scored again.
 
     def improved(new: list[Assignment]) -> None:
         nonlocal best, kept
-        total = best - lns.gain if local else score(problem, new).total
+        total = best - lns.gain
         if total < best:
             best, kept = total, list(new)
             elapsed = time.perf_counter() - started

@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from deployer.domain.problem import RosterProblem
 from deployer.domain.roster import Assignment
+from deployer.domain.scoring import fairness_loads, fairness_units
 from deployer.domain.staff import StaffMember
 from deployer.solver.candidates import Candidate, Candidates
 from deployer.solver.kind_choice import KindChooser
@@ -67,6 +68,8 @@ class LargeNeighbourhoodSearch:
         for site in problem.operation.sites:
             self.sites_by_city[locations[site].city or site].append(site)
         self.chooser = KindChooser(KINDS)
+        self._loads: dict[int, tuple[int, int, int]] = {}
+        """Fairness loads by shift index, read as steps need them."""
         self.steps = self.improvements = 0
         self.build_seconds = 0.0
         """How long the last step took to build its model."""
@@ -165,6 +168,27 @@ class LargeNeighbourhoodSearch:
         people = tuple(self.people[n] for n in sorted(working)) + tuple(extra)
         return Neighbourhood(frozenset(chosen), people)
 
+    def _heaviest(self, roster: list[Assignment], left_out: set[str]) -> dict[tuple[str, int], int]:
+        """The heaviest fairness loads (by rank and load) of the people in ``roster`` other than
+        ``left_out``."""
+        if not any(fairness_units(self.problem)):
+            return {}
+        loads: dict[str, list[int]] = {}
+        for a in roster:
+            if a.service_number not in left_out:
+                i = self.cands.index[a.shift_key]
+                if (shift_loads := self._loads.get(i)) is None:
+                    shift_loads = self._loads[i] = fairness_loads(self.problem, self.cands.shifts[i])
+                own = loads.setdefault(a.service_number, [0, 0, 0])
+                for k in range(3):
+                    own[k] += shift_loads[k]
+        heaviest: dict[tuple[str, int], int] = defaultdict(int)
+        for number, own in loads.items():
+            rank = self.people[number].rank
+            for k in range(3):
+                heaviest[(rank, k)] = max(heaviest[(rank, k)], own[k])
+        return heaviest
+
     def _could_work(self, person: StaffMember, shifts: set[int]) -> bool:
         i = next(iter(shifts))
         return self.cands.reach_of(person, self.cands.shifts[i].site) is not None
@@ -206,7 +230,14 @@ class LargeNeighbourhoodSearch:
                 if a.service_number in free and self.cands.index.get(a.shift_key) in hood.shifts
             ),
         )
-        model = RosterModel(sub_problem, sub_cands, scope=hood.shifts, context=context, covered=covered)
+        model = RosterModel(
+            sub_problem,
+            sub_cands,
+            scope=hood.shifts,
+            context=context,
+            covered=covered,
+            heaviest_elsewhere=self._heaviest(outside, free),
+        )
         before = model.hint(inside)
         if before is None:  # the neighbourhood breaks a rule now (a repair): any roster of it is better
             before = math.inf

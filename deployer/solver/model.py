@@ -102,20 +102,24 @@ class RosterModel:
         scope: Iterable[int] | None = None,
         context: dict[str, list[Candidate]] | None = None,
         covered: dict[tuple[int, int], int] | None = None,
+        heaviest_elsewhere: dict[tuple[str, int], int] | None = None,
         rules: bool = True,
     ) -> None:
         """The model of the people in ``candidates`` on the shifts in ``scope`` (default: all).
 
         For a neighbourhood of a large solve, ``context`` holds the fixed shifts of those people
         outside the neighbourhood (their rules see them) and ``covered`` how many others already
-        fill each line in scope. ``rules`` False builds the variables and the objective alone:
-        what pricing a person's shifts needs, in a fraction of the time.
+        fill each line in scope, and ``heaviest_elsewhere`` the heaviest fairness loads (by rank and
+        load) of the people left out: the neighbourhood's own heaviest counts only above them, so
+        its objective moves as the whole roster's does. ``rules`` False builds the variables and the
+        objective alone: what pricing a person's shifts needs, in a fraction of the time.
         """
         self.problem = problem
         self.cands = candidates
         self.scope = range(len(candidates.shifts)) if scope is None else sorted(scope)
         self.context = context or {}
         self.covered = covered or {}
+        self.heaviest_elsewhere = heaviest_elsewhere or {}
         self.policy = problem.operation.policy
         self.days = problem.operation.days
         self._past: dict[str, list[Assignment]] = defaultdict(list)
@@ -801,7 +805,7 @@ class RosterModel:
                     )
         for (rank, k), exprs in loads.items():
             top = self.model.new_int_var(0, 60 * 24 * horizon, f"heaviest[{rank},{k}]")
-            self.model.add_max_equality(top, exprs)
+            self.model.add_max_equality(top, [*exprs, self.heaviest_elsewhere.get((rank, k), 0)])
             self.terms["fairness"].append((top, units[k]))
 
     def _changes(self) -> None:

@@ -1,5 +1,6 @@
 """Each large-neighbourhood step keeps every rule and saves exactly what it reports: the step's model
-sees the fixed rest of each freed person's roster and builds nothing that only it decides."""
+sees the fixed rest of each freed person's roster and the heaviest fairness loads of everyone else,
+and builds nothing that only it decides."""
 
 from __future__ import annotations
 
@@ -15,15 +16,20 @@ from deployer.solver.engine import first_roster
 from deployer.solver.lns import KINDS, LargeNeighbourhoodSearch
 
 
+@pytest.mark.parametrize("fair", [True, False], ids=["fairness", "no-fairness"])
 @pytest.mark.parametrize(
     "soft", [frozenset(), frozenset({"rest_between_shifts", "consecutive_days", "weekends"})]
 )
-def test_every_step_keeps_the_rules_and_saves_what_it_says(soft: frozenset[str]) -> None:
+def test_every_step_keeps_the_rules_and_saves_what_it_says(soft: frozenset[str], fair: bool) -> None:
     p = demo.build(demo.DemoSize(staff=150, days=12, cities=2, sites=4, seed=4)).problem()
+    assert p.weights.fairness_per_hour and p.weights.fairness_per_night
     policy = replace(p.operation.policy, soft_rules=soft, max_weekends=1)
-    # Without fairness a step's model prices all it changes (the heaviest load of a rank is global).
-    unfair = replace(p.weights, fairness_per_hour=0, fairness_per_night=0, fairness_per_weekend_shift=0)
-    p = replace(p, operation=replace(p.operation, policy=policy), weights=unfair)
+    weights = (
+        p.weights
+        if fair
+        else replace(p.weights, fairness_per_hour=0, fairness_per_night=0, fairness_per_weekend_shift=0)
+    )
+    p = replace(p, operation=replace(p.operation, policy=policy), weights=weights)
     cands = Candidates(p, people=[])
     roster, unmended = first_roster(p, cands, (), float("inf"))
     assert not unmended
