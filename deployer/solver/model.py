@@ -805,7 +805,8 @@ class RosterModel:
                     )
         for (rank, k), exprs in loads.items():
             top = self.model.new_int_var(0, 60 * 24 * horizon, f"heaviest[{rank},{k}]")
-            self.model.add_max_equality(top, [*exprs, self.heaviest_elsewhere.get((rank, k), 0)])
+            elsewhere = self.heaviest_elsewhere.get((rank, k))
+            self.model.add_max_equality(top, [*exprs, elsewhere] if elsewhere else exprs)
             self.terms["fairness"].append((top, units[k]))
 
     def _changes(self) -> None:
