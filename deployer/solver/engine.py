@@ -620,18 +620,15 @@ def _solve_large(
 
     kept = list(roster)
 
-    # A step judges its neighbourhood only, exactly: its model counts the fairness loads of the
-    # people left out (``heaviest_elsewhere``), so the whole roster need not be scored again.
-
     def improved(new: list[Assignment]) -> None:
+        # A step saves exactly what it says (its model counts the fairness loads of the people it
+        # leaves out), so the whole roster is scored again only after a repair, which is kept
+        # whatever it costs: the roster it mended broke a rule.
         nonlocal best, kept
-        total = best - lns.gain
-        if total < best:
-            best, kept = total, list(new)
-            elapsed = time.perf_counter() - started
-            report(Progress(best, 0.0, elapsed, lns.improvements, checkpoints.roster(lambda: kept)))
-        else:
-            lns.roster = list(kept)
+        best = score(problem, new).total if lns.repaired else best - lns.gain
+        kept = list(new)
+        elapsed = time.perf_counter() - started
+        report(Progress(best, 0.0, elapsed, lns.improvements, checkpoints.roster(lambda: kept)))
 
     lns.run(finish, stop, improved)
     roster, unmended = clean_roster(problem, kept)

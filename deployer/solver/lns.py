@@ -74,7 +74,10 @@ class LargeNeighbourhoodSearch:
         self.build_seconds = 0.0
         """How long the last step took to build its model."""
         self.gain = 0.0
-        """What the last improving step saved, in points, as its neighbourhood counts it."""
+        """What the last improving step saved, in points: exactly what the whole roster saved."""
+        self.repaired = False
+        """Whether the last improving step mended a neighbourhood that broke a rule (its saving is
+        then unknown: the broken roster had no price)."""
 
     def run(
         self, deadline: float, stop: threading.Event | None, on_improve: Callable[[list[Assignment]], None]
@@ -271,5 +274,6 @@ class LargeNeighbourhoodSearch:
         ]
         self.roster = outside + chosen
         self.improvements += 1
-        self.gain = 0.0 if before == math.inf else (before - after) / 60
+        self.repaired = before == math.inf
+        self.gain = 0.0 if self.repaired else (before - after) / 60
         return True

@@ -44,3 +44,23 @@ def test_every_step_keeps_the_rules_and_saves_what_it_says(soft: frozenset[str],
             assert after == pytest.approx(before - lns.gain)
             before = after
     assert improved
+
+
+def test_a_step_that_mends_a_broken_neighbourhood_says_so() -> None:
+    """A roster edited by hand can break a rule; the step over it mends it and reports a repair,
+    whose saving the engine cannot know (it scores the whole roster again)."""
+    p = demo.build(demo.DemoSize(staff=150, days=12, cities=2, sites=4, seed=4)).problem()
+    cands = Candidates(p, people=[])
+    roster, unmended = first_roster(p, cands, (), float("inf"))
+    assert not unmended
+    # Someone also on the shift that starts when one of theirs ends: no rest between them.
+    shifts = {s.key: s for s in p.operation.shifts}
+    a = next(a for a in roster if any(s.start == shifts[a.shift_key].end for s in shifts.values()))
+    after = next(s for s in p.operation.shifts if s.start == shifts[a.shift_key].end and s.demand)
+    broken = [*roster, replace(a, shift_key=after.key, line=0)]
+    assert hard_breaches(validate(p, broken))
+    lns = LargeNeighbourhoodSearch(p, cands, broken, seed=2)
+    horizon = len(p.operation.days)
+    assert lns.step(lns.around(p.person(a.service_number), 0, horizon), 2.0, None)
+    assert lns.repaired
+    assert hard_breaches(validate(p, lns.roster)) == []
