@@ -618,20 +618,17 @@ def _solve_large(
         best = score(problem, roster).total
     lns = LargeNeighbourhoodSearch(problem, cands, roster, seed=params.seed, workers=params.workers)
 
-    kept = list(roster)
-
     def improved(new: list[Assignment]) -> None:
         # A step saves exactly what it says (its model counts the fairness loads of the people it
         # leaves out), so the whole roster is scored again only after a repair, which is kept
         # whatever it costs: the roster it mended broke a rule.
-        nonlocal best, kept
+        nonlocal best
         best = score(problem, new).total if lns.repaired else best - lns.gain
-        kept = list(new)
         elapsed = time.perf_counter() - started
-        report(Progress(best, 0.0, elapsed, lns.improvements, checkpoints.roster(lambda: kept)))
+        report(Progress(best, 0.0, elapsed, lns.improvements, checkpoints.roster(lambda: new)))
 
     lns.run(finish, stop, improved)
-    roster, unmended = clean_roster(problem, kept)
+    roster, unmended = clean_roster(problem, lns.roster)
     stopped = stop is not None and stop.is_set()
     if unmended:
         reasons = [b.message for b in unmended[:20]]

@@ -68,8 +68,11 @@ class LargeNeighbourhoodSearch:
         for site in problem.operation.sites:
             self.sites_by_city[locations[site].city or site].append(site)
         self.chooser = KindChooser(KINDS)
-        self._loads: dict[int, tuple[int, int, int]] = {}
+        self._shift_loads: dict[int, tuple[int, int, int]] = {}
         """Fairness loads by shift index, read as steps need them."""
+        self._loads_of: list[Assignment] | None = None
+        self._loads: dict[str, list[int]] = {}
+        """Fairness loads by person in ``_loads_of`` (the roster they were summed from)."""
         self.steps = self.improvements = 0
         self.build_seconds = 0.0
         """How long the last step took to build its model."""
@@ -171,26 +174,32 @@ class LargeNeighbourhoodSearch:
         people = tuple(self.people[n] for n in sorted(working)) + tuple(extra)
         return Neighbourhood(frozenset(chosen), people)
 
-    def _heaviest(self, roster: list[Assignment], left_out: set[str]) -> dict[tuple[str, int], int]:
-        """The heaviest fairness loads (by rank and load) of the people in ``roster`` other than
-        ``left_out``."""
+    def _heaviest(self, left_out: set[str]) -> dict[tuple[str, int], int]:
+        """The heaviest fairness loads (by rank and load) of the people other than ``left_out``."""
         if not any(fairness_units(self.problem)):
             return {}
-        loads: dict[str, list[int]] = {}
-        for a in roster:
-            if a.service_number not in left_out:
+        heaviest: dict[tuple[str, int], int] = defaultdict(int)
+        for number, own in self._person_loads().items():
+            if number not in left_out:
+                rank = self.people[number].rank
+                for k in range(3):
+                    heaviest[(rank, k)] = max(heaviest[(rank, k)], own[k])
+        return heaviest
+
+    def _person_loads(self) -> dict[str, list[int]]:
+        """Each person's fairness loads in the roster, summed again only when the roster changed
+        (steps outnumber improvements, and a Games roster holds up to 95,000 assignments)."""
+        if self._loads_of is not self.roster:
+            loads: dict[str, list[int]] = {}
+            for a in self.roster:
                 i = self.cands.index[a.shift_key]
-                if (shift_loads := self._loads.get(i)) is None:
-                    shift_loads = self._loads[i] = fairness_loads(self.problem, self.cands.shifts[i])
+                if (shift_loads := self._shift_loads.get(i)) is None:
+                    shift_loads = self._shift_loads[i] = fairness_loads(self.problem, self.cands.shifts[i])
                 own = loads.setdefault(a.service_number, [0, 0, 0])
                 for k in range(3):
                     own[k] += shift_loads[k]
-        heaviest: dict[tuple[str, int], int] = defaultdict(int)
-        for number, own in loads.items():
-            rank = self.people[number].rank
-            for k in range(3):
-                heaviest[(rank, k)] = max(heaviest[(rank, k)], own[k])
-        return heaviest
+            self._loads_of, self._loads = self.roster, loads
+        return self._loads
 
     def _could_work(self, person: StaffMember, shifts: set[int]) -> bool:
         i = next(iter(shifts))
@@ -239,7 +248,7 @@ class LargeNeighbourhoodSearch:
             scope=hood.shifts,
             context=context,
             covered=covered,
-            heaviest_elsewhere=self._heaviest(outside, free),
+            heaviest_elsewhere=self._heaviest(free),
         )
         before = model.hint(inside)
         if before is None:  # the neighbourhood breaks a rule now (a repair): any roster of it is better
