@@ -19,17 +19,22 @@ Weekends need more: everyone works as many as they may, so only someone who work
 weekend can take a line on its other day, and the shift they work that Saturday often may not be
 followed by the Sunday's short one. A pass can also choose, weekend by weekend, everyone's pair of
 options for the Saturday and the Sunday at once; a pair covers two lines, so that choice is no
-flow but a small CP-SAT model.
+flow but a small CP-SAT model. Once that saves next to nothing, two weekends at a time: a
+person may then give up one weekend for the other, which moves a weekend's work to where its
+lines are short (Curtois Instance 23: everyone works every weekend they may, and 161 weekend lines
+were short after 60 s, while 371 weekends were worked on one day).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
@@ -44,7 +49,9 @@ RETRIES = 2
 """Most times a pass is done again after the validator refused someone it changed."""
 EPS = 1e-6
 WEEKEND_SECONDS = 0.5
-"""Most time CP-SAT may take to choose everyone's pair of shifts over one weekend."""
+"""Most time CP-SAT may take to choose everyone's shifts over two weekends."""
+Step = TypeVar("Step")
+"""What one step of an exchange is about: a day, or the weekends chosen together."""
 
 
 @dataclass
@@ -91,9 +98,9 @@ class DayExchange:
         self.check_seconds = 0.0
         """How long the validator took per person changed, in the last pass."""
         self.known: dict[str, _Options | None] = {}
-        self.longest: dict[Callable[..., float], float] = {_exchange_weekend: WEEKEND_SECONDS}
-        """The longest step of each exchange (one day, one weekend) so far; a weekend's CP-SAT
-        search alone may take ``WEEKEND_SECONDS``."""
+        self.longest: dict[str, float] = {"weekend": WEEKEND_SECONDS, "weekends": WEEKEND_SECONDS}
+        """The longest step of each exchange (a day, a weekend, two weekends) so far; a weekend's
+        CP-SAT search alone may take ``WEEKEND_SECONDS``."""
         self.day_seconds = 0.0
         """How long the last pass over the days took (the weekends' excluded)."""
         self.day_pace = 0.0
@@ -116,12 +123,16 @@ class DayExchange:
                 people[number] = person
         return people
 
-    def run(self, deadline: float, stop: threading.Event | None = None, weekends: bool = True) -> float:
+    def run(
+        self, deadline: float, stop: threading.Event | None = None, weekends: bool = True, little: float = 0.0
+    ) -> float:
         """One pass over the days, each day's options chosen for everyone at once and applied
         where they save, then, with ``weekends``, over the weekends, each weekend's two days
-        chosen for everyone at once; ending in time to check them by ``deadline``; the points
+        chosen for everyone at once, and, when that saved no more than ``little`` points, over
+        pairs of weekends drawn at random; ending in time to check them by ``deadline``; the points
         saved. A pass over the weekends takes three or four times as long as one over the days
-        (Curtois Instance 23: 52 weekends in 9 s, its days in 2-3 s).
+        (Curtois Instance 23: 52 weekends in 9 s, its days in 2-3 s), one over pairs of them
+        about twice as long again.
 
         Whoever changed is checked by the validator once the pass is over (checking after each
         day took 39 of 43 s on Curtois Instance 23); should a rule the walks do not model refuse
@@ -146,13 +157,20 @@ class DayExchange:
             changed: set[str] = set()
             began = time.perf_counter()
             days = range(max(len(p.row) for p in people.values()))
-            saved = self._steps(_exchange_day, days, people, changed, deadline, stop)
+            saved = self._steps("day", _exchange_day, days, people, changed, deadline, stop)
             self.day_seconds = time.perf_counter() - began
             self.day_pace = saved / 60 / max(1e-3, self.day_seconds)
             if weekends:
                 began = time.perf_counter()
-                saturdays = sorted({s for p in people.values() for s in p.known.weekend if s is not None})
-                over_weekends = self._steps(_exchange_weekend, saturdays, people, changed, deadline, stop)
+                alone = [(saturday,) for saturday in _saturdays(people)]
+                over_weekends = self._steps(
+                    "weekend", _exchange_weekends, alone, people, changed, deadline, stop
+                )
+                if over_weekends <= 60 * little:  # weekends alone save next to nothing: pairs of them
+                    pairs = self._pairs(people)
+                    over_weekends += self._steps(
+                        "weekends", _exchange_weekends, pairs, people, changed, deadline, stop
+                    )
                 self.weekend_pace = over_weekends / 60 / max(1e-3, time.perf_counter() - began)
                 saved += over_weekends
             began = time.perf_counter()
@@ -170,6 +188,23 @@ class DayExchange:
                 search.settled.clear()
         return 0.0
 
+    def _pairs(self, people: dict[str, _Person]) -> list[tuple[int, ...]]:
+        """The weekends (their Saturdays) in pairs drawn at random, each pair far enough apart
+        (``_apart``); a weekend left without a partner goes alone."""
+        saturdays = _saturdays(people)
+        self.search.rng.shuffle(saturdays)
+        apart = _apart(people.values())
+        pairs: list[tuple[int, ...]] = []
+        while saturdays:
+            first = saturdays.pop()
+            partner = next((s for s in saturdays if abs(s - first) >= apart), None)
+            if partner is None:
+                pairs.append((first,))
+            else:
+                saturdays.remove(partner)
+                pairs.append((min(first, partner), max(first, partner)))
+        return pairs
+
     def weekends_pay(self, pace: float) -> bool:
         """Whether a pass over the weekends is worth its time after best responses that saved
         ``pace`` points a second: the last such pass saved faster, or, before the first, the
@@ -178,8 +213,9 @@ class DayExchange:
 
     def _steps(
         self,
-        exchange: Callable[[PersonSearch, dict[str, _Person], int, set[str]], float],
-        days: Iterable[int],
+        kind: str,
+        exchange: Callable[[PersonSearch, dict[str, _Person], Step, set[str]], float],
+        days: Iterable[Step],
         people: dict[str, _Person],
         changed: set[str],
         deadline: float,
@@ -189,14 +225,14 @@ class DayExchange:
         longest so far) and to check whoever changed by ``deadline``; the saving (sixtieths)."""
         saved = 0.0
         for day in days:
-            longest = self.longest.get(exchange, 0.0)
+            longest = self.longest.get(kind, 0.0)
             if time.perf_counter() + longest >= deadline - self.check_seconds * len(changed):
                 break
             if stop is not None and stop.is_set():
                 break
             began = time.perf_counter()
             saved += exchange(self.search, people, day, changed)
-            self.longest[exchange] = max(longest, time.perf_counter() - began)
+            self.longest[kind] = max(longest, time.perf_counter() - began)
         return saved
 
 
@@ -249,6 +285,11 @@ def _person(search: PersonSearch, number: str, known: _Options) -> _Person | Non
     if counted.weekend_rule >= 0:
         totals[counted.weekend_rule] = _weekends(known.weekend, row)
     return _Person(number, known, row, held, totals)
+
+
+def _saturdays(people: dict[str, _Person]) -> list[int]:
+    """The weekends of the horizon (their Saturdays' day numbers)."""
+    return sorted({s for p in people.values() for s in p.known.weekend if s is not None})
 
 
 def _weekend_ids(path: RunPath) -> list[int | None]:
@@ -454,43 +495,54 @@ def _apply(
         search.improvements += 1
 
 
-def _exchange_weekend(
-    search: PersonSearch, people: dict[str, _Person], saturday: int, changed: set[str]
+def _exchange_weekends(
+    search: PersonSearch, people: dict[str, _Person], saturdays: Sequence[int], changed: set[str]
 ) -> float:
-    """Everyone's shifts over the weekend whose Saturday is day number ``saturday`` chosen at once
-    and applied when they save; the saving (sixtieths). One day at a time cannot turn someone's
-    weekend of one shift into one of two when the Sunday's short lines may not follow their
-    Saturday's shift: a colleague must take that Saturday over the same moment."""
-    days = [day for day in (saturday, saturday + 1) if 0 <= day < len(next(iter(people.values())).row)]
-    pairs = {
-        number: found
-        for number, person in people.items()
-        if any(person.known.options.get(day) or day in person.held for day in days)
-        and (found := _pairs(person, days))
-    }
-    if not any(len(found) > 1 for found in pairs.values()):
+    """Everyone's shifts over the weekends whose Saturdays are day numbers ``saturdays`` chosen at
+    once and applied when they save; the saving (sixtieths). The weekends must lie far enough
+    apart that no run of work or of days off can join two of them (``_apart``): each person's
+    options on each weekend then keep their runs and successions on their own, and only their
+    counts (hours, weekends, shifts of a kind) join the weekends, as constraints of the model.
+    Over two weekends at once a person can give up one weekend worked for another, which no
+    single weekend's choice can: everyone works as many weekends as they may."""
+    horizon = len(next(iter(people.values())).row)
+    weekends = [[day for day in (saturday, saturday + 1) if 0 <= day < horizon] for saturday in saturdays]
+    days = [day for weekend in weekends for day in weekend]
+    options: dict[str, list[_Combinations]] = {}
+    for number, person in people.items():
+        if any(person.known.options.get(day) or day in person.held for day in days):
+            found = _within_counts(person, [_combinations(person, weekend) for weekend in weekends])
+            if any(len(f.choices) > 1 for f in found):
+                options[number] = found
+    if not options:
         return 0.0
     ours: dict[Line, int] = defaultdict(int)
-    for number in pairs:
+    for number in options:
         for day in days:
             if (held := people[number].held.get(day)) is not None:
                 ours[held[1]] += 1
-    lines = sorted({c[1] for found in pairs.values() for pair in found for c in pair if c is not None})
+    lines = sorted(
+        {c[1] for found in options.values() for f in found for choices in f.choices for c in choices if c}
+    )
     others = {line: search.filled.get(line, 0) - ours[line] for line in lines}
     model = cp_model.CpModel()
-    chosen: dict[str, list[cp_model.IntVar]] = {}
+    chosen: dict[str, list[list[cp_model.IntVar]]] = {}
     on: dict[Line, list[cp_model.IntVar]] = defaultdict(list)
     costs: list[cp_model.LinearExprT] = []
-    for number, found in pairs.items():
+    for number, found in options.items():
         price = people[number].known.price
-        chosen[number] = [model.new_bool_var("") for _ in found]
-        model.add_exactly_one(chosen[number])
-        model.add_hint(chosen[number][0], 1)  # the current pair comes first
-        for var, pair in zip(chosen[number], found, strict=True):
-            costs.append(sum(price.get(c[0], 0) for c in pair if c is not None) * var)
-            for c in pair:
-                if c is not None:
-                    on[c[1]].append(var)
+        chosen[number] = []
+        for f in found:
+            flags = [model.new_bool_var("") for _ in f.choices]
+            model.add_exactly_one(flags)
+            model.add_hint(flags[0], 1)  # the current choice comes first
+            chosen[number].append(flags)
+            for flag, choices in zip(flags, f.choices, strict=True):
+                costs.append(sum(price.get(c[0], 0) for c in choices if c is not None) * flag)
+                for c in choices:
+                    if c is not None:
+                        on[c[1]].append(flag)
+        _keep_counts(model, people[number], found, chosen[number])
     for line in lines:
         count, over = search.count[line], search.over_cost[line]
         filled = others[line] + sum(on[line])
@@ -510,21 +562,20 @@ def _exchange_weekend(
     solver.parameters.linearization_level = 2
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0.0
-    new = {
-        number: next(
-            pair for var, pair in zip(chosen[number], found, strict=True) if solver.boolean_value(var)
-        )
-        for number, found in pairs.items()
-    }
+    new: dict[int, dict[str, Choice]] = defaultdict(dict)
+    for number, found in options.items():
+        for f, flags, weekend in zip(found, chosen[number], weekends, strict=True):
+            pick = next(c for flag, c in zip(flags, f.choices, strict=True) if solver.boolean_value(flag))
+            for day, choice in zip(weekend, pick, strict=True):
+                new[day][number] = choice
     saving = 0.0
-    for k, day in enumerate(days):  # the other day's lines cost the same on both sides
-        old_day = {number: people[number].held.get(day) for number in pairs}
-        new_day = {number: pair[k] for number, pair in new.items()}
-        saving += _day_cost(search, people, others, old_day) - _day_cost(search, people, others, new_day)
+    for day in days:  # the other days' lines cost the same on both sides
+        old_day = {number: people[number].held.get(day) for number in options}
+        saving += _day_cost(search, people, others, old_day) - _day_cost(search, people, others, new[day])
     if saving <= EPS:
         return 0.0
     for k, day in enumerate(days):
-        changes = {number: pair[k] for number, pair in new.items() if pair[k] != people[number].held.get(day)}
+        changes = {number: c for number, c in new[day].items() if c != people[number].held.get(day)}
         new_lines = {
             number: _lines_with(search.mine.get(number, set()), people[number].held.get(day), choice)
             for number, choice in changes.items()
@@ -534,9 +585,62 @@ def _exchange_weekend(
     return saving
 
 
-def _pairs(person: _Person, days: list[int]) -> list[tuple[Choice, ...]]:
-    """The person's options over ``days`` (a weekend: one or two days) that keep the rules their
-    walk models, everything else of theirs fixed: their current one first. The counts and
+COUNT_SCALE = 1_000_000
+"""Counted rules are sums of fractions (minutes in average shifts); the model holds them times
+this, rounded: a minute over a limit is then worth far more than the rounding of a few shifts."""
+
+
+@dataclass(frozen=True)
+class _Combinations:
+    """A person's options over one weekend: each a choice per day, the current one first, and
+    what each changes in every counted rule of their walk (one row per option)."""
+
+    choices: list[tuple[Choice, ...]]
+    counts: np.ndarray
+
+
+def _within_counts(person: _Person, found: list[_Combinations]) -> list[_Combinations]:
+    """The person's options over each weekend less those that break a counted rule whatever
+    they do on the other weekends (over one weekend: every option that breaks one)."""
+    counted = person.known.path.priced
+    lowest = sum(f.counts.min(axis=0) for f in found)
+    highest = sum(f.counts.max(axis=0) for f in found)
+    kept = []
+    for f in found:
+        low = person.totals + f.counts + (lowest - f.counts.min(axis=0))
+        high = person.totals + f.counts + (highest - f.counts.max(axis=0))
+        keep = np.all((high >= counted.low - EPS) & (low <= counted.high + EPS), axis=1)
+        keep[0] = True  # the current option: the roster keeps every rule
+        kept.append(_Combinations([c for c, k in zip(f.choices, keep, strict=True) if k], f.counts[keep]))
+    return kept
+
+
+def _keep_counts(
+    model: cp_model.CpModel, person: _Person, found: list[_Combinations], flags: list[list[cp_model.IntVar]]
+) -> None:
+    """Constrain the person's options over several weekends to keep their counted rules (those
+    that some mix of options could break; the current roster always keeps them)."""
+    counted = person.known.path.priced
+    lowest = person.totals + sum(f.counts.min(axis=0) for f in found)
+    highest = person.totals + sum(f.counts.max(axis=0) for f in found)
+    for rule in np.nonzero((lowest < counted.low - EPS) | (highest > counted.high + EPS))[0]:
+        change = sum(
+            round(COUNT_SCALE * float(delta)) * flag
+            for f, weekend in zip(found, flags, strict=True)
+            for delta, flag in zip(f.counts[:, rule], weekend, strict=True)
+            if delta
+        )
+        if highest[rule] > counted.high[rule] + EPS:
+            room = max(0.0, counted.high[rule] - person.totals[rule])
+            model.add(change <= math.floor(COUNT_SCALE * (room + EPS)))
+        if lowest[rule] < counted.low[rule] - EPS:
+            room = min(0.0, counted.low[rule] - person.totals[rule])
+            model.add(change >= math.ceil(COUNT_SCALE * (room - EPS)))
+
+
+def _combinations(person: _Person, days: list[int]) -> _Combinations:
+    """The person's options over ``days`` (a weekend: one or two days) that keep their runs and
+    successions, everything else of theirs fixed, and what each changes in their counts. The
     successions of every combination are checked at once; the runs depend only on which days are
     worked, so each pattern of work and rest is checked once on the row."""
     path, row, counted = person.known.path, person.row, person.known.path.priced
@@ -547,21 +651,18 @@ def _pairs(person: _Person, days: list[int]) -> list[tuple[Choice, ...]]:
         for day in days
     ]
     was = [row[day] for day in days]
-    # Each rule's count without these days, then what each combination adds to it.
+    # What each combination adds to each rule's count, less what the current one does.
     with_off = np.vstack([counted.per_kind.T, np.zeros(len(counted.per_kind))])  # OFF: the last row
-    totals = person.totals - sum(with_off[kind] for kind in was)
     grid = np.meshgrid(*kinds, indexing="ij")
-    added = np.sum([with_off[g] for g in grid], axis=0)  # shape (*options, rules)
+    added = np.sum([with_off[g] for g in grid], axis=0) - sum(with_off[kind] for kind in was)
     if counted.weekend_rule >= 0:  # the days are one weekend's
         worked = np.any([g != OFF for g in grid], axis=0)
         added[..., counted.weekend_rule] += worked.astype(float) - float(any(kind != OFF for kind in was))
-    new = totals + added
-    keeps = np.all((new >= counted.low - EPS) & (new <= counted.high + EPS), axis=-1)
     follows = np.ones((len(path.follows) + 1,) * 2, dtype=bool)  # OFF: the last row and column
     follows[:-1, :-1] = path.follows
     before_day = row[days[0] - 1] if days[0] > 0 else OFF
     after_day = row[days[-1] + 1] if days[-1] + 1 < len(row) else OFF
-    keeps &= follows[before_day, grid[0]] & follows[grid[-1], after_day]
+    keeps = follows[before_day, grid[0]] & follows[grid[-1], after_day]
     if len(days) == 2:
         keeps &= follows[grid[0], grid[1]]
     for pattern in itertools.product((False, True), repeat=len(days)):
@@ -571,12 +672,21 @@ def _pairs(person: _Person, days: list[int]) -> list[tuple[Choice, ...]]:
             keeps &= ~np.all([(g != OFF) == work for g, work in zip(grid, pattern, strict=True)], axis=0)
     for day, kind in zip(days, was, strict=True):
         row[day] = kind
-    found = [current]
+    found, counts = [current], [np.zeros(added.shape[-1])]
     for index in zip(*np.nonzero(keeps), strict=True):
         combination = tuple(options[i] for options, i in zip(each, index, strict=True))
         if combination != current:
             found.append(combination)
-    return found
+            counts.append(added[index])
+    return _Combinations(found, np.array(counts))
+
+
+def _apart(people: Iterable[_Person]) -> int:
+    """Fewest days between two weekends' Saturdays for no run of work or of days off (within the
+    people's limits) to join them: the days between the first Sunday and the second Saturday
+    must be at least the longest run allowed and the longest break that could be short."""
+    longest = max((max(p.known.path.max_run, p.known.path.min_off) for p in people), default=0)
+    return max(7, longest + 2)
 
 
 def _runs_hold(path: RunPath, row: list[int], first: int, last: int) -> bool:

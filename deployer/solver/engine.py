@@ -732,7 +732,7 @@ def _best_responses(
         search.run(turn_ends, stop, improved, patience, worth)
         responses_done = time.perf_counter() < turn_ends - 0.1  # no one's response saves (much)
         pace = (search.gain - gain) / max(1e-3, time.perf_counter() - began)
-        exchanged = exchange.run(until, stop, responses_done or exchange.weekends_pay(pace))
+        exchanged = exchange.run(until, stop, responses_done or exchange.weekends_pay(pace), worth)
         if exchanged > 0:
             improved()
         if responses_done and exchanged <= worth:

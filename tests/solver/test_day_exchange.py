@@ -15,7 +15,7 @@ from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import Instance, read_instance
 from deployer.solver.candidates import Candidates
-from deployer.solver.day_exchange import DayExchange
+from deployer.solver.day_exchange import DayExchange, _exchange_weekends
 from deployer.solver.person_search import PersonSearch
 
 SHIFTS = (("E", 480), ("L", 600), ("N", 720))
@@ -105,15 +105,20 @@ def test_a_pass_keeps_every_rule_and_leaves_the_last_day_at_its_optimum(
 
 
 def two_people(
-    tmp: Path, after_late: str, staff: tuple[str, str], needed: set[tuple[int, str]], held: str
+    tmp: Path,
+    after_late: str,
+    staff: tuple[str, str],
+    needed: set[tuple[int, str]],
+    held: dict[str, str],
+    days: int = DAYS,
 ) -> tuple[Instance, PersonSearch]:
-    """A and B over a week of early (E) and late (L) shifts, ``after_late`` the shifts that may
-    not follow a late one, one person needed on each (day, shift) of ``needed``; A works the
-    shift ``held``, and neither alone can do better."""
+    """A and B over ``days`` of early (E) and late (L) shifts, ``after_late`` the shifts that may
+    not follow a late one, one person needed on each (day, shift) of ``needed``; each person of
+    ``held`` works the shift it gives them, and neither alone can do better."""
     text = "\n".join(
         [
             "SECTION_HORIZON",
-            str(DAYS),
+            str(days),
             "",
             "SECTION_SHIFTS",
             "E,480,",
@@ -123,13 +128,13 @@ def two_people(
             *staff,
             "",
             "SECTION_COVER",
-            *(f"{d},{name},{int((d, name) in needed)},100,1" for d in range(DAYS) for name in ("E", "L")),
+            *(f"{d},{name},{int((d, name) in needed)},100,1" for d in range(days) for name in ("E", "L")),
         ]
     )
     path = tmp / "two.txt"
     path.write_text(text + "\n")
     inst = read_instance(path)
-    search = PersonSearch(inst.problem, Candidates(inst.problem), [Assignment(held, "A")])
+    search = PersonSearch(inst.problem, Candidates(inst.problem), [Assignment(k, n) for n, k in held.items()])
     for number in ("A", "B"):
         assert not search.respond(number)  # no one alone saves anything
     return inst, search
@@ -140,7 +145,7 @@ def test_two_people_fill_a_line_together_that_neither_fills_alone(tmp_path: Path
     moving to the late shift while B comes in for the early one fills it: B coming in alone pays
     a surplus, A moving alone leaves the early shift short."""
     staff = ("A,E=7|L=7,3360,0,7,1,1,2", "B,E=7|L=0,3360,0,7,1,1,2")
-    _, search = two_people(tmp_path, "", staff, {(0, "E"), (0, "L")}, "0/E")
+    _, search = two_people(tmp_path, "", staff, {(0, "E"), (0, "L")}, {"A": "0/E"})
     assert DayExchange(search).run(float("inf")) == pytest.approx(100)
     assert sorted((a.service_number, a.shift_key) for a in search.roster()) == [("A", "0/L"), ("B", "0/E")]
 
@@ -190,12 +195,37 @@ def test_a_weekend_of_one_shift_becomes_one_of_two_when_a_colleague_takes_its_sa
     B, who works no early shifts, could take that Saturday over. No one alone, and no single day,
     saves anything: only both of A's weekend days and B's Saturday changing at once fill Sunday."""
     staff = ("A,E=7|L=7,3360,0,7,1,1,1", "B,E=0|L=7,3360,0,7,1,1,1")
-    inst, search = two_people(tmp_path, "E", staff, {(5, "L"), (6, "E")}, "5/L")
+    inst, search = two_people(tmp_path, "E", staff, {(5, "L"), (6, "E")}, {"A": "5/L"})
     before = score(inst.problem, search.roster()).total
     exchange = DayExchange(search)
     assert exchange.run(float("inf"), weekends=False) == 0
     assert exchange.run(float("inf")) == pytest.approx(100)
     after = search.roster()
     assert sorted((a.service_number, a.shift_key) for a in after) == [("A", "6/E"), ("B", "5/L")]
+    assert not hard_breaches(validate(inst.problem, after))
+    assert score(inst.problem, after).total == pytest.approx(before - 100)
+
+
+def test_a_weekend_worked_moves_to_another_when_a_colleague_takes_its_place(tmp_path: Path) -> None:
+    """Over three weeks A and B may each work one weekend. A works the first one's Saturday late
+    shift, B the third one's, whose Sunday early shift is short and B may not work. Neither alone,
+    no single day and no single weekend saves anything (whoever could fill that Sunday has used
+    their weekend): only A giving up the first weekend for the third while B takes A's place fills
+    it, which the exchange over two weekends at once finds."""
+    staff = ("A,E=7|L=7,3360,0,7,1,1,1", "B,E=0|L=7,3360,0,7,1,1,1")
+    needed = {(5, "L"), (19, "L"), (20, "E")}
+    inst, search = two_people(tmp_path, "", staff, needed, {"A": "5/L", "B": "19/L"}, days=21)
+    before = score(inst.problem, search.roster()).total
+    exchange = DayExchange(search)
+    assert exchange.run(float("inf"), weekends=False) == 0
+    people = exchange._people()
+    assert all(_exchange_weekends(search, people, (saturday,), set()) == 0 for saturday in (5, 12, 19))
+    assert exchange.run(float("inf")) == pytest.approx(100)
+    after = search.roster()
+    assert sorted((a.service_number, a.shift_key) for a in after) == [
+        ("A", "19/L"),
+        ("A", "20/E"),
+        ("B", "5/L"),
+    ]
     assert not hard_breaches(validate(inst.problem, after))
     assert score(inst.problem, after).total == pytest.approx(before - 100)
