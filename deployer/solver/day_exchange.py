@@ -19,7 +19,7 @@ Weekends need more: everyone works as many as they may, so only someone who work
 weekend can take a line on its other day, and the shift they work that Saturday often may not be
 followed by the Sunday's short one. A pass can also choose, weekend by weekend, everyone's pair of
 options for the Saturday and the Sunday at once; a pair covers two lines, so that choice is no
-flow but a small CP-SAT model. Once that saves next to nothing, two weekends at a time: a
+flow but a small CP-SAT model. Once both save next to nothing, two weekends at a time: a
 person may then give up one weekend for the other, which moves a weekend's work to where its
 lines are short (Curtois Instance 23: everyone works every weekend they may, and 161 weekend lines
 were short after 60 s, while 371 weekends were worked on one day).
@@ -128,11 +128,11 @@ class DayExchange:
     ) -> float:
         """One pass over the days, each day's options chosen for everyone at once and applied
         where they save, then, with ``weekends``, over the weekends, each weekend's two days
-        chosen for everyone at once, and, when that saved no more than ``little`` points, over
-        pairs of weekends drawn at random; ending in time to check them by ``deadline``; the points
-        saved. A pass over the weekends takes three or four times as long as one over the days
-        (Curtois Instance 23: 52 weekends in 9 s, its days in 2-3 s), one over pairs of them
-        about twice as long again.
+        chosen for everyone at once, and, when the days and the weekends alone saved no more than
+        ``little`` points, over pairs of weekends drawn at random; ending in time to check them by
+        ``deadline``; the points saved. A pass over the weekends takes three or four times as
+        long as one over the days (Curtois Instance 23: 52 weekends in 9 s, its days in 2-3 s),
+        one over pairs of them about twice as long again.
 
         Whoever changed is checked by the validator once the pass is over (checking after each
         day took 39 of 43 s on Curtois Instance 23); should a rule the walks do not model refuse
@@ -166,7 +166,7 @@ class DayExchange:
                 over_weekends = self._steps(
                     "weekend", _exchange_weekends, alone, people, changed, deadline, stop
                 )
-                if over_weekends <= 60 * little:  # weekends alone save next to nothing: pairs of them
+                if saved + over_weekends <= 60 * little:  # days and weekends alone save next to nothing
                     pairs = self._pairs(people)
                     over_weekends += self._steps(
                         "weekends", _exchange_weekends, pairs, people, changed, deadline, stop

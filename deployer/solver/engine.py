@@ -707,7 +707,8 @@ def _best_responses(
     after them saves no more than that, ``until`` (perf_counter seconds) or ``stop``; a pass runs
     whenever the responses stop saving, or after ``turn`` seconds of them, and takes in the
     weekends when the responses no longer save, or save more slowly than that would
-    (``DayExchange.weekends_pay``)."""
+    (``DayExchange.weekends_pay``), two weekends at a time once a pass over the days and single
+    weekends saves no more than the responses' stall share."""
     search.load(roster)
     saved = search.gain
 
