@@ -19,10 +19,10 @@ Weekends need more: everyone works as many as they may, so only someone who work
 weekend can take a line on its other day, and the shift they work that Saturday often may not be
 followed by the Sunday's short one. A pass can also choose, weekend by weekend, everyone's pair of
 options for the Saturday and the Sunday at once; a pair covers two lines, so that choice is no
-flow but a small CP-SAT model. Once both save next to nothing, two weekends at a time: a
-person may then give up one weekend for the other, which moves a weekend's work to where its
-lines are short (Curtois Instance 23: everyone works every weekend they may, and 161 weekend lines
-were short after 60 s, while 371 weekends were worked on one day).
+flow but a small CP-SAT model. Once the days and single weekends save next to nothing, two
+weekends at a time: a person may then give up one weekend for the other, which moves a weekend's
+work to where its lines are short (Curtois Instance 23: everyone works every weekend they may,
+and 161 weekend lines were short after 60 s, while 371 weekends were worked on one day).
 """
 
 from __future__ import annotations
