@@ -52,6 +52,9 @@ WEEKEND_SECONDS = 0.5
 """Most time CP-SAT may take to choose everyone's shifts over two weekends."""
 Step = TypeVar("Step")
 """What one step of an exchange is about: a day, or the weekends chosen together."""
+Exchange = Callable[[PersonSearch, dict[str, "_Person"], Step, set[str], threading.Lock], float]
+"""One step: its people, what it is about, the set of people changed so far, and the lock that
+steps made at once hold while they read or write the roster; the saving (sixtieths)."""
 
 
 @dataclass
@@ -66,6 +69,9 @@ class _Person:
     """Day number -> (variable, line) worked."""
     totals: np.ndarray
     """What the roster counts towards each counted rule of the walk."""
+    version: int = 0
+    """Times the row changed: a step made beside others applies only when its people's rows
+    are as it found them."""
 
     def take(self, day: int, choice: Choice) -> None:
         """Work ``choice`` on ``day`` (rest when None) instead of what the row holds."""
@@ -82,6 +88,7 @@ class _Person:
             kind = next(k for var, _, k in self.known.options[day] if var == choice[0])
             self.totals += counted.per_kind[:, kind]
         self.row[day] = kind
+        self.version += 1
         if counted.weekend_rule >= 0 and weekend is not None:
             self.totals[counted.weekend_rule] += int(self.weekend_worked(weekend)) - int(was)
 
@@ -164,12 +171,12 @@ class DayExchange:
                 began = time.perf_counter()
                 alone = [(saturday,) for saturday in _saturdays(people)]
                 over_weekends = self._steps(
-                    "weekend", _exchange_weekends, alone, people, changed, deadline, stop
+                    "weekend", _exchange_weekends, alone, people, changed, deadline, stop, search.workers
                 )
                 if saved + over_weekends <= 60 * little:  # days and weekends alone save next to nothing
                     pairs = self._pairs(people)
                     over_weekends += self._steps(
-                        "weekends", _exchange_weekends, pairs, people, changed, deadline, stop
+                        "weekends", _exchange_weekends, pairs, people, changed, deadline, stop, search.workers
                     )
                 self.weekend_pace = over_weekends / 60 / max(1e-3, time.perf_counter() - began)
                 saved += over_weekends
@@ -214,25 +221,37 @@ class DayExchange:
     def _steps(
         self,
         kind: str,
-        exchange: Callable[[PersonSearch, dict[str, _Person], Step, set[str]], float],
-        days: Iterable[Step],
+        exchange: Exchange[Step],
+        steps: Iterable[Step],
         people: dict[str, _Person],
         changed: set[str],
         deadline: float,
         stop: threading.Event | None,
+        workers: int = 1,
     ) -> float:
-        """``exchange`` on each of ``days`` while there is time for one more (as long as the
-        longest so far) and to check whoever changed by ``deadline``; the saving (sixtieths)."""
+        """``exchange`` on each of ``steps`` while there is time for one more (as long as the
+        longest so far) and to check whoever changed by ``deadline``, on up to ``workers``
+        threads at once (the steps must then touch different days); the saving (sixtieths)."""
         saved = 0.0
-        for day in days:
-            longest = self.longest.get(kind, 0.0)
-            if time.perf_counter() + longest >= deadline - self.check_seconds * len(changed):
-                break
-            if stop is not None and stop.is_set():
-                break
-            began = time.perf_counter()
-            saved += exchange(self.search, people, day, changed)
-            self.longest[kind] = max(longest, time.perf_counter() - began)
+        lock = threading.Lock()
+        queue = iter(steps)
+
+        def work() -> None:
+            nonlocal saved
+            while True:
+                with lock:
+                    longest = self.longest.get(kind, 0.0)
+                    if time.perf_counter() + longest >= deadline - self.check_seconds * len(changed):
+                        return
+                    if (stop is not None and stop.is_set()) or (step := next(queue, None)) is None:
+                        return
+                began = time.perf_counter()
+                saving = exchange(self.search, people, step, changed, lock)
+                with lock:
+                    saved += saving
+                    self.longest[kind] = max(self.longest.get(kind, 0.0), time.perf_counter() - began)
+
+        self.search.in_parallel(work, workers)
         return saved
 
 
@@ -309,20 +328,19 @@ Choice = tuple[int, Line] | None
 """A person's option on a day: (variable, line) worked, or None for a day off."""
 
 
-def _exchange_day(search: PersonSearch, people: dict[str, _Person], day: int, changed: set[str]) -> float:
+def _exchange_day(
+    search: PersonSearch, people: dict[str, _Person], day: int, changed: set[str], lock: threading.Lock
+) -> float:
     """Everyone's option on ``day`` chosen at once and applied when it saves; the saving
-    (sixtieths). The people it changes are added to ``changed``."""
-    chosen = _best_day(search, people, day)
-    if chosen is None:
-        return 0.0
-    saving, changes = chosen
-    new_lines = {
-        number: _lines_with(search.mine.get(number, set()), people[number].held.get(day), choice)
-        for number, choice in changes.items()
-    }
-    _apply(search, people, day, changes, new_lines, saving)
-    changed.update(changes)
-    return saving
+    (sixtieths). The people it changes are added to ``changed``. The flow is solved in
+    milliseconds, so the step holds ``lock`` throughout."""
+    with lock:
+        chosen = _best_day(search, people, day)
+        if chosen is None:
+            return 0.0
+        saving, changes = chosen
+        _apply(search, people, {day: changes}, saving, changed)
+        return saving
 
 
 def _lines_with(mine: set[Line], old: tuple[int, Line] | None, new: Choice) -> set[Line]:
@@ -466,37 +484,44 @@ def _weekends_keep(person: _Person, day: int, work: bool) -> bool:
 def _apply(
     search: PersonSearch,
     people: dict[str, _Person],
-    day: int,
-    changes: dict[str, Choice],
-    new_lines: dict[str, set[Line]],
+    changes: dict[int, dict[str, Choice]],
     saving: float,
+    changed: set[str],
 ) -> None:
-    """Write the day's changes into ``search`` and into the people's rows."""
+    """Write each day's changes (day number -> person -> new option) into ``search`` and into
+    the people's rows, and add the people to ``changed``."""
     with search._lock:
-        for number, choice in changes.items():
-            person = people[number]
-            old = person.held.get(day)
-            old_lines = search.mine.get(number, set())
-            for line in old_lines - new_lines[number]:
-                search.filled[line] -= 1
-            for line in new_lines[number] - old_lines:
-                search.filled[line] += 1
-            search.mine[number] = new_lines[number]
-            if number in search.cost:
-                search.cost[number] += (0 if choice is None else person.known.price.get(choice[0], 0)) - (
-                    0 if old is None else person.known.price.get(old[0], 0)
-                )
-            for models in (search.models, search.priced):
-                if number in models:
-                    models[number].values = None
-            person.take(day, choice)
+        for day, on_day in changes.items():
+            for number, choice in on_day.items():
+                person = people[number]
+                old = person.held.get(day)
+                old_lines = search.mine.get(number, set())
+                new_lines = _lines_with(old_lines, old, choice)
+                for line in old_lines - new_lines:
+                    search.filled[line] -= 1
+                for line in new_lines - old_lines:
+                    search.filled[line] += 1
+                search.mine[number] = new_lines
+                if number in search.cost:
+                    search.cost[number] += (0 if choice is None else person.known.price.get(choice[0], 0)) - (
+                        0 if old is None else person.known.price.get(old[0], 0)
+                    )
+                for models in (search.models, search.priced):
+                    if number in models:
+                        models[number].values = None
+                person.take(day, choice)
+            changed.update(on_day)
         search.settled.clear()
         search.gain += saving / 60
         search.improvements += 1
 
 
 def _exchange_weekends(
-    search: PersonSearch, people: dict[str, _Person], saturdays: Sequence[int], changed: set[str]
+    search: PersonSearch,
+    people: dict[str, _Person],
+    saturdays: Sequence[int],
+    changed: set[str],
+    lock: threading.Lock,
 ) -> float:
     """Everyone's shifts over the weekends whose Saturdays are day numbers ``saturdays`` chosen at
     once and applied when they save; the saving (sixtieths). The weekends must lie far enough
@@ -504,85 +529,127 @@ def _exchange_weekends(
     options on each weekend then keep their runs and successions on their own, and only their
     counts (hours, weekends, shifts of a kind) join the weekends, as constraints of the model.
     Over two weekends at once a person can give up one weekend worked for another, which no
-    single weekend's choice can: everyone works as many weekends as they may."""
-    horizon = len(next(iter(people.values())).row)
-    weekends = [[day for day in (saturday, saturday + 1) if 0 <= day < horizon] for saturday in saturdays]
-    days = [day for weekend in weekends for day in weekend]
-    options: dict[str, list[_Combinations]] = {}
-    for number, person in people.items():
-        if any(person.known.options.get(day) or day in person.held for day in days):
-            found = _within_counts(person, [_combinations(person, weekend) for weekend in weekends])
-            if any(len(f.choices) > 1 for f in found):
-                options[number] = found
-    if not options:
+    single weekend's choice can: everyone works as many weekends as they may.
+
+    CP-SAT takes most of a step's time (three quarters on Curtois Instance 23), so steps over
+    other weekends may run meanwhile: the model is built and its choice applied under ``lock``,
+    and a choice that changes someone another step changed since is dropped (their counts and
+    runs have moved under it)."""
+    with lock:
+        built = _WeekendModel.build(search, people, saturdays)
+    if built is None:
         return 0.0
-    ours: dict[Line, int] = defaultdict(int)
-    for number in options:
-        for day in days:
-            if (held := people[number].held.get(day)) is not None:
-                ours[held[1]] += 1
-    lines = sorted(
-        {c[1] for found in options.values() for f in found for choices in f.choices for c in choices if c}
-    )
-    others = {line: search.filled.get(line, 0) - ours[line] for line in lines}
-    model = cp_model.CpModel()
-    chosen: dict[str, list[list[cp_model.IntVar]]] = {}
-    on: dict[Line, list[cp_model.IntVar]] = defaultdict(list)
-    costs: list[cp_model.LinearExprT] = []
-    for number, found in options.items():
-        price = people[number].known.price
-        chosen[number] = []
-        for f in found:
-            flags = [model.new_bool_var("") for _ in f.choices]
-            model.add_exactly_one(flags)
-            model.add_hint(flags[0], 1)  # the current choice comes first
-            chosen[number].append(flags)
-            for flag, choices in zip(flags, f.choices, strict=True):
-                costs.append(sum(price.get(c[0], 0) for c in choices if c is not None) * flag)
-                for c in choices:
-                    if c is not None:
-                        on[c[1]].append(flag)
-        _keep_counts(model, people[number], found, chosen[number])
-    for line in lines:
-        count, over = search.count[line], search.over_cost[line]
-        filled = others[line] + sum(on[line])
-        short = model.new_int_var(0, count, "")
-        model.add(short >= count - filled)
-        costs.append(search.under_cost[line] * short)
-        if over is None:
-            model.add(filled <= max(count, others[line] + ours[line]))
-        else:
-            surplus = model.new_int_var(0, len(on[line]) + others[line], "")
-            model.add(surplus >= filled - count)
-            costs.append(over * surplus)
-    model.minimize(sum(costs))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = WEEKEND_SECONDS
     solver.parameters.linearization_level = 2
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(built.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0.0
-    new: dict[int, dict[str, Choice]] = defaultdict(dict)
-    for number, found in options.items():
-        for f, flags, weekend in zip(found, chosen[number], weekends, strict=True):
-            pick = next(c for flag, c in zip(flags, f.choices, strict=True) if solver.boolean_value(flag))
-            for day, choice in zip(weekend, pick, strict=True):
-                new[day][number] = choice
-    saving = 0.0
-    for day in days:  # the other days' lines cost the same on both sides
-        old_day = {number: people[number].held.get(day) for number in options}
-        saving += _day_cost(search, people, others, old_day) - _day_cost(search, people, others, new[day])
-    if saving <= EPS:
-        return 0.0
-    for k, day in enumerate(days):
-        changes = {number: c for number, c in new[day].items() if c != people[number].held.get(day)}
-        new_lines = {
-            number: _lines_with(search.mine.get(number, set()), people[number].held.get(day), choice)
-            for number, choice in changes.items()
+    with lock:
+        return built.apply(search, people, solver, changed)
+
+
+@dataclass
+class _WeekendModel:
+    """The CP-SAT model of everyone's options over a few weekends (``_exchange_weekends``)."""
+
+    model: cp_model.CpModel
+    weekends: list[list[int]]
+    """The days of each weekend."""
+    options: dict[str, list[_Combinations]]
+    """Each person's options over each weekend (people with a choice only)."""
+    chosen: dict[str, list[list[cp_model.IntVar]]]
+    """Each person's flag for each option over each weekend."""
+    others: dict[Line, int]
+    """How many people without a choice here fill each line the options hold."""
+    versions: dict[str, int]
+    """Each person's ``version`` when the model was built."""
+
+    @classmethod
+    def build(
+        cls, search: PersonSearch, people: dict[str, _Person], saturdays: Sequence[int]
+    ) -> _WeekendModel | None:
+        """The model over the weekends of ``saturdays``; None when no one has a choice."""
+        horizon = len(next(iter(people.values())).row)
+        weekends = [[day for day in (saturday, saturday + 1) if 0 <= day < horizon] for saturday in saturdays]
+        days = [day for weekend in weekends for day in weekend]
+        options: dict[str, list[_Combinations]] = {}
+        for number, person in people.items():
+            if any(person.known.options.get(day) or day in person.held for day in days):
+                found = _within_counts(person, [_combinations(person, weekend) for weekend in weekends])
+                if any(len(f.choices) > 1 for f in found):
+                    options[number] = found
+        if not options:
+            return None
+        ours: dict[Line, int] = defaultdict(int)
+        for number in options:
+            for day in days:
+                if (held := people[number].held.get(day)) is not None:
+                    ours[held[1]] += 1
+        lines = sorted(
+            {c[1] for found in options.values() for f in found for choices in f.choices for c in choices if c}
+        )
+        others = {line: search.filled.get(line, 0) - ours[line] for line in lines}
+        model = cp_model.CpModel()
+        chosen: dict[str, list[list[cp_model.IntVar]]] = {}
+        on: dict[Line, list[cp_model.IntVar]] = defaultdict(list)
+        costs: list[cp_model.LinearExprT] = []
+        for number, found in options.items():
+            price = people[number].known.price
+            chosen[number] = []
+            for f in found:
+                flags = [model.new_bool_var("") for _ in f.choices]
+                model.add_exactly_one(flags)
+                model.add_hint(flags[0], 1)  # the current choice comes first
+                chosen[number].append(flags)
+                for flag, choices in zip(flags, f.choices, strict=True):
+                    costs.append(sum(price.get(c[0], 0) for c in choices if c is not None) * flag)
+                    for c in choices:
+                        if c is not None:
+                            on[c[1]].append(flag)
+            _keep_counts(model, people[number], found, chosen[number])
+        for line in lines:
+            count, over = search.count[line], search.over_cost[line]
+            filled = others[line] + sum(on[line])
+            short = model.new_int_var(0, count, "")
+            model.add(short >= count - filled)
+            costs.append(search.under_cost[line] * short)
+            if over is None:
+                model.add(filled <= max(count, others[line] + ours[line]))
+            else:
+                surplus = model.new_int_var(0, len(on[line]) + others[line], "")
+                model.add(surplus >= filled - count)
+                costs.append(over * surplus)
+        model.minimize(sum(costs))
+        versions = {number: people[number].version for number in options}
+        return cls(model, weekends, options, chosen, others, versions)
+
+    def apply(
+        self, search: PersonSearch, people: dict[str, _Person], solver: cp_model.CpSolver, changed: set[str]
+    ) -> float:
+        """Apply the solver's choice when it saves and changes no one whom another step has
+        changed since the model was built; the saving (sixtieths)."""
+        new: dict[int, dict[str, Choice]] = defaultdict(dict)
+        for number, found in self.options.items():
+            for f, flags, weekend in zip(found, self.chosen[number], self.weekends, strict=True):
+                pick = next(c for flag, c in zip(flags, f.choices, strict=True) if solver.boolean_value(flag))
+                for day, choice in zip(weekend, pick, strict=True):
+                    new[day][number] = choice
+        saving = 0.0
+        for day, on_day in new.items():  # the other days' lines cost the same on both sides
+            old_day = {number: people[number].held.get(day) for number in self.options}
+            saving += _day_cost(search, people, self.others, old_day) - _day_cost(
+                search, people, self.others, on_day
+            )
+        changes = {
+            day: {number: c for number, c in on_day.items() if c != people[number].held.get(day)}
+            for day, on_day in new.items()
         }
-        _apply(search, people, day, changes, new_lines, saving if k == 0 else 0.0)
-        changed.update(changes)
-    return saving
+        moved = {number for on_day in changes.values() for number in on_day}
+        if saving <= EPS or any(people[number].version != self.versions[number] for number in moved):
+            return 0.0
+        _apply(search, people, changes, saving, changed)
+        return saving
 
 
 COUNT_SCALE = 1_000_000

@@ -214,7 +214,7 @@ class PersonSearch:
                     with self._lock:
                         self._busy.discard(number)
 
-        self._in_parallel(work, len(self.people))
+        self.in_parallel(work, len(self.people))
 
     def mend(self, numbers: Iterable[str], deadline: float, stop: threading.Event | None = None) -> None:
         """Re-roster each of ``numbers`` (people whose roster breaks one of their rules, such as a
@@ -234,9 +234,9 @@ class PersonSearch:
                     number = queue.pop(0)
                 self.respond(number, deadline, mend=True)
 
-        self._in_parallel(work, len(queue))
+        self.in_parallel(work, len(queue))
 
-    def _in_parallel(self, work: Callable[[], None], jobs: int) -> None:
+    def in_parallel(self, work: Callable[[], None], jobs: int) -> None:
         """``work`` on as many threads as there are workers (at most ``jobs``); an error in one
         stops the others (they check ``_failed``) and is raised here."""
         failures: list[BaseException] = []

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from deployer.domain.roster import Assignment
 from deployer.domain.scoring import score
 from deployer.domain.validator import hard_breaches, validate
 from deployer.interchange.curtois import Instance, read_instance
 from deployer.solver.candidates import Candidates
-from deployer.solver.day_exchange import DayExchange, _exchange_weekends
+from deployer.solver.day_exchange import DayExchange, _exchange_weekends, _WeekendModel
 from deployer.solver.person_search import PersonSearch
 
 SHIFTS = (("E", 480), ("L", 600), ("N", 720))
@@ -219,7 +221,8 @@ def test_a_weekend_worked_moves_to_another_when_a_colleague_takes_its_place(tmp_
     exchange = DayExchange(search)
     assert exchange.run(float("inf"), weekends=False) == 0
     people = exchange._people()
-    assert all(_exchange_weekends(search, people, (saturday,), set()) == 0 for saturday in (5, 12, 19))
+    lock = threading.Lock()
+    assert all(_exchange_weekends(search, people, (saturday,), set(), lock) == 0 for saturday in (5, 12, 19))
     assert exchange.run(float("inf")) == pytest.approx(100)
     after = search.roster()
     assert sorted((a.service_number, a.shift_key) for a in after) == [
@@ -229,3 +232,25 @@ def test_a_weekend_worked_moves_to_another_when_a_colleague_takes_its_place(tmp_
     ]
     assert not hard_breaches(validate(inst.problem, after))
     assert score(inst.problem, after).total == pytest.approx(before - 100)
+
+
+def test_a_choice_over_people_another_step_has_changed_since_is_dropped(tmp_path: Path) -> None:
+    """Steps over different weekends run at once; one whose people another step changed while
+    CP-SAT was choosing would apply a choice made for rows that are no longer there."""
+    staff = ("A,E=7|L=7,3360,0,7,1,1,1", "B,E=0|L=7,3360,0,7,1,1,1")
+    needed = {(5, "L"), (19, "L"), (20, "E")}
+    inst, search = two_people(tmp_path, "", staff, needed, {"A": "5/L", "B": "19/L"}, days=21)
+    people = DayExchange(search)._people()
+    first, second = (_WeekendModel.build(search, people, (5, 19)) for _ in range(2))
+    assert first is not None and second is not None
+    solvers = []
+    for built in (first, second):
+        solver = cp_model.CpSolver()
+        assert solver.solve(built.model) == cp_model.OPTIMAL
+        solvers.append(solver)
+    changed: set[str] = set()
+    assert first.apply(search, people, solvers[0], changed) == pytest.approx(100 * 60)
+    held = {number: set(lines) for number, lines in search.mine.items()}
+    assert second.apply(search, people, solvers[1], changed) == 0
+    assert search.mine == held
+    assert not hard_breaches(validate(inst.problem, search.roster()))
