@@ -46,7 +46,8 @@ from deployer.solver.run_path import RunPath
 OFF = -1
 """A day off in a person's row of kinds."""
 RETRIES = 2
-"""Most times a pass is done again after the validator refused someone it changed."""
+"""Most times a pass is done again after the validator refused someone it changed, and a
+weekend step after another changed its people meanwhile."""
 EPS = 1e-6
 WEEKEND_SECONDS = 0.5
 """Most time CP-SAT may take to choose everyone's shifts over two weekends."""
@@ -534,19 +535,24 @@ def _exchange_weekends(
     CP-SAT takes most of a step's time (three quarters on Curtois Instance 23), so steps over
     other weekends may run meanwhile: the model is built and its choice applied under ``lock``,
     and a choice that changes someone another step changed since is dropped (their counts and
-    runs have moved under it)."""
-    with lock:
-        built = _WeekendModel.build(search, people, saturdays)
-    if built is None:
-        return 0.0
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = WEEKEND_SECONDS
-    solver.parameters.linearization_level = 2
-    if solver.solve(built.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return 0.0
-    with lock:
-        return built.apply(search, people, solver, changed)
+    runs have moved under it) and made again from the rows as they are, up to ``RETRIES``
+    times."""
+    for _ in range(1 + RETRIES):
+        with lock:
+            built = _WeekendModel.build(search, people, saturdays)
+        if built is None:
+            return 0.0
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = WEEKEND_SECONDS
+        solver.parameters.linearization_level = 2
+        if solver.solve(built.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return 0.0
+        with lock:
+            saving = built.apply(search, people, solver, changed)
+        if saving is not None:
+            return saving
+    return 0.0
 
 
 @dataclass
@@ -626,9 +632,10 @@ class _WeekendModel:
 
     def apply(
         self, search: PersonSearch, people: dict[str, _Person], solver: cp_model.CpSolver, changed: set[str]
-    ) -> float:
+    ) -> float | None:
         """Apply the solver's choice when it saves and changes no one whom another step has
-        changed since the model was built; the saving (sixtieths)."""
+        changed since the model was built; the saving (sixtieths), None when someone it would
+        change has changed since."""
         new: dict[int, dict[str, Choice]] = defaultdict(dict)
         for number, found in self.options.items():
             for f, flags, weekend in zip(found, self.chosen[number], self.weekends, strict=True):
@@ -646,8 +653,10 @@ class _WeekendModel:
             for day, on_day in new.items()
         }
         moved = {number for on_day in changes.values() for number in on_day}
-        if saving <= EPS or any(people[number].version != self.versions[number] for number in moved):
+        if saving <= EPS:
             return 0.0
+        if any(people[number].version != self.versions[number] for number in moved):
+            return None
         _apply(search, people, changes, saving, changed)
         return saving
 

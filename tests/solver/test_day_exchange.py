@@ -252,7 +252,7 @@ def test_a_choice_over_people_another_step_has_changed_since_is_dropped(tmp_path
     changed: set[str] = set()
     _apply(search, people, {19: {"B": None}}, 0.0, changed)
     _apply(search, people, {19: {"B": saturday}}, 0.0, changed)
-    assert built.apply(search, people, solver, changed) == 0
+    assert built.apply(search, people, solver, changed) is None
     assert search.mine == held
     assert DayExchange(search).run(float("inf")) == pytest.approx(100)
     assert not hard_breaches(validate(inst.problem, search.roster()))
