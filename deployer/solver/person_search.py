@@ -146,7 +146,8 @@ class PersonSearch:
         self._lock = threading.Lock()
         self._busy: set[str] = set()
         self._queue: list[str] = []
-        self._failed = threading.Event()
+        self.failed = threading.Event()
+        """Set when a worker of ``in_parallel`` raised: the others stop at their next check."""
 
     def roster(self) -> list[Assignment]:
         """The current roster."""
@@ -202,7 +203,7 @@ class PersonSearch:
                 time.perf_counter() < min(deadline - 0.05, last_saving + patience)
                 and not (stop is not None and stop.is_set())
                 and len(self.settled) < len(self.people)
-                and not self._failed.is_set()
+                and not self.failed.is_set()
             ):
                 number = self._next()
                 try:
@@ -226,7 +227,7 @@ class PersonSearch:
             while (
                 time.perf_counter() < deadline
                 and not (stop is not None and stop.is_set())
-                and not self._failed.is_set()
+                and not self.failed.is_set()
             ):
                 with self._lock:
                     if not queue:
@@ -238,16 +239,16 @@ class PersonSearch:
 
     def in_parallel(self, work: Callable[[], None], jobs: int) -> None:
         """``work`` on as many threads as there are workers (at most ``jobs``); an error in one
-        stops the others (they check ``_failed``) and is raised here."""
+        stops the others (they check ``failed``) and is raised here."""
         failures: list[BaseException] = []
-        self._failed.clear()
+        self.failed.clear()
 
         def guarded() -> None:
             try:
                 work()
             except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
                 failures.append(error)
-                self._failed.set()
+                self.failed.set()
 
         count = max(1, min(self.workers, jobs))
         threads = [threading.Thread(target=guarded, daemon=True) for _ in range(count)]

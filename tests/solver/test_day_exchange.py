@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,25 @@ def test_a_choice_over_people_another_step_has_changed_since_is_dropped(tmp_path
     assert search.mine == held
     assert DayExchange(search).run(float("inf")) == pytest.approx(100)
     assert not hard_breaches(validate(inst.problem, search.roster()))
+
+
+def test_a_step_that_raises_stops_the_other_worker_and_reaches_the_caller(tmp_path: Path) -> None:
+    """Steps run on both workers; an error in one must not be lost in its thread, nor leave the
+    other worker going through the rest of the pass."""
+    staff = ("A,E=7|L=7,3360,0,7,1,1,1", "B,E=0|L=7,3360,0,7,1,1,1")
+    inst, search = two_people(tmp_path, "", staff, {(5, "L")}, {"A": "5/L"}, days=21)
+    exchange = DayExchange(search)
+    made: list[int] = []
+
+    def failing(
+        search: PersonSearch, people: object, step: int, changed: set[str], lock: threading.Lock
+    ) -> float:
+        made.append(step)
+        if step == 0:
+            raise RuntimeError("a step failed")
+        time.sleep(0.01)
+        return 0.0
+
+    with pytest.raises(RuntimeError, match="a step failed"):
+        exchange._steps("test", failing, range(100), exchange._people(), set(), float("inf"), None, workers=2)
+    assert len(made) < 10
