@@ -22,16 +22,21 @@ Choosing among the generated columns as an integer programme gives poor rosters 
 that only fit together fractionally. A *dive* instead fixes the people whose programme roster is
 whole, and those closest to whole, generates columns for the others at the new prices, and goes
 on until everyone is fixed (Instance 12: 4,040-4,043 given 70 s; Instance 9: 439, its optimum).
+A dive *by days* pins, person by person, the days on which the rosters the programme holds agree,
+and leaves the disputed days to the pricing: from a programme that has not converged it lands far
+lower (Instance 19), from a converged one higher (Instance 18).
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -77,6 +82,9 @@ WALKS = 2
 FORBIDDEN_SURPLUS = 10
 """A surplus on a line that allows none costs this many times the dearest shortfall in the
 programme: it must stay solvable while a dive fixes people."""
+PINNED = 1e6
+"""Price (sixtieths) the shortest path earns for a line a dive pinned: far more than any roster
+could cost, so that the cheapest walk keeps every pin it can."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +109,12 @@ class ColumnGeneration:
         self.columns: dict[str, list[Column]] = {number: [] for number in self.people}
         self.fixed: dict[str, Column] = {}
         """People whose column a dive has chosen (the programme keeps them at it)."""
+        self.pins: dict[str, dict[date, frozenset[Line]]] = {}
+        """Days a dive has settled for a free person: the lines they hold that day (none: off)."""
         self.weights: dict[str, list[float]] = {}
         """Each person's columns' values in the last programme."""
+        self._day = [shift.day for shift in search.cands.shifts]
+        self._horizon = sorted({self._day[i] for i, _ in self.lines})
         self.bound = float("-inf")
         """The best lower bound proved on the whole problem (points)."""
         self.value = float("inf")
@@ -166,7 +178,7 @@ class ColumnGeneration:
             self.rounds, done = self.rounds + 1, done + 1
             if bound is not None and bound > best_bound:
                 best_bound, best_prices = bound, prices
-                if not self.fixed:
+                if not self.fixed and not self.pins:
                     self.bound = max(self.bound, bound / 60 + self.constant)
             if self.value - best_bound <= gap * abs(self.value) or (
                 not added and prices is duals and not unsettled
@@ -182,34 +194,102 @@ class ColumnGeneration:
             last_full = done if everyone else last_full
             smooth = bool(added)
 
-    def dive(self, deadline: float, stop: threading.Event | None = None) -> list[Assignment]:
+    def dive(
+        self, deadline: float, stop: threading.Event | None = None, by_days: bool = False
+    ) -> list[Assignment]:
         """A roster from the programme: fix the people whose programme roster is whole and those
-        closest to whole, generate columns for the others, again until everyone is fixed, in
-        ``DIVE_STEPS`` steps sharing the time to ``deadline`` (perf_counter seconds). Who is still
-        free then, or at ``stop``, takes their heaviest column (choosing among the columns by
-        CP-SAT instead gave far worse rosters). Diving again starts afresh, with the columns the
-        last dive generated."""
-        for number in self.fixed:  # a dive again starts from everyone free
+        closest to whole (``by_days``: pin the days on which a person's programme rosters agree
+        instead, see ``_pin_days``), generate columns for the others at the new prices, again
+        until everyone is fixed, in ``DIVE_STEPS`` steps sharing the time to ``deadline``
+        (perf_counter seconds). Who is still free then, or at ``stop``, takes their heaviest
+        column (choosing among the columns by CP-SAT instead gave far worse rosters). Diving
+        again starts afresh, with the columns the last dive generated."""
+        for number in set(self.fixed) | set(self.pins):  # a dive again starts from everyone free
             self._programme.free(number)
         self.fixed.clear()
+        self.pins.clear()
         steps = DIVE_STEPS
         while (free := self._free()) and (now := time.perf_counter()) < deadline:
             if stop is not None and stop.is_set():
                 break
             self.run(now + (deadline - now) / steps, stop, gap=DIVE_GAP)
             self._master()
-            best = {number: max(self.weights[number]) for number in free}
-            ranked = sorted(free, key=best.__getitem__, reverse=True)
-            closest = math.ceil(len(free) / steps)
-            for n, number in enumerate(ranked):
-                if best[number] > WHOLE or n < closest:
-                    self._fix(number)
+            (self._pin_days if by_days else self._fix_people)(free, steps)
             steps = max(1, steps - 1)
         if free := self._free():
             self._master()
             for number in free:
                 self._fix(number)
         return self.search.assignments({number: column.lines for number, column in self.fixed.items()})
+
+    def _fix_people(self, free: list[str], steps: int) -> None:
+        """One step of a dive: fix the people whose heaviest column is whole, and at least a
+        ``steps``-th of those free, the closest to whole."""
+        best = {number: max(self.weights[number]) for number in free}
+        ranked = sorted(free, key=best.__getitem__, reverse=True)
+        closest = math.ceil(len(free) / steps)
+        for n, number in enumerate(ranked):
+            if best[number] > WHOLE or n < closest:
+                self._fix(number)
+
+    def _pin_days(self, free: list[str], steps: int) -> None:
+        """One step of a dive by days: fix whoever's heaviest column is whole; for the others,
+        pin each day whose weightiest choice (the lines worked that day, or none) weighs all but
+        everything, and at least a ``steps``-th of the days still open, those whose choice
+        weighs most, as long as some column the programme holds keeps all the person's pins.
+        Fixing whole people forces the others' days where the programme mixed them; pinning
+        days leaves each person's disputed days to the pricing, but it cannot undo a day the
+        programme agreed on (see ``engine._generated`` for which dive goes first)."""
+        open_days: list[tuple[float, str, date, frozenset[Line]]] = []
+        none: frozenset[Line] = frozenset()
+        held_by: dict[str, list[dict[date, frozenset[Line]]]] = {}
+        for number in free:
+            weights = self.weights[number]
+            if max(weights) > WHOLE:
+                self._fix(number)
+                continue
+            held_by[number] = days = [
+                self._days(c) if w > 1e-9 else {} for c, w in zip(self.columns[number], weights, strict=True)
+            ]
+            pinned = self.pins.get(number, {})
+            for day in self._horizon:
+                if day not in pinned:
+                    share: dict[frozenset[Line], float] = defaultdict(float)
+                    for w, d in zip(weights, days, strict=True):
+                        if w > 1e-9:
+                            share[d.get(day, none)] += w
+                    held = max(share, key=share.__getitem__)
+                    open_days.append((share[held], number, day, held))
+        open_days.sort(key=lambda item: item[0], reverse=True)
+        closest = math.ceil(len(open_days) / steps)
+        chosen = [item for n, item in enumerate(open_days) if item[0] > WHOLE or n < closest]
+        alive = {n: [k for k, w in enumerate(self.weights[n]) if w > 1e-9] for n in held_by}
+        for _, number, day, held in chosen:
+            fits = [k for k in alive[number] if held_by[number][k].get(day, none) == held]
+            if fits:  # some column the programme holds keeps every pin
+                alive[number] = fits
+                self.pins.setdefault(number, {})[day] = held
+        chosen = [item for item in chosen if item[2] in self.pins.get(item[1], {})]
+        for number in {number for _, number, _, _ in chosen}:
+            if len(self.pins[number]) == len(self._horizon):
+                self._fix(number, alive[number][0])
+            else:
+                self._programme.keep(number, [self._fits(number, column) for column in self.columns[number]])
+
+    def _days(self, column: Column) -> dict[date, frozenset[Line]]:
+        """The lines of ``column`` by day."""
+        days: dict[date, set[Line]] = {}
+        for line in column.lines:
+            days.setdefault(self._day[line[0]], set()).add(line)
+        return {day: frozenset(lines) for day, lines in days.items()}
+
+    def _fits(self, number: str, column: Column) -> bool:
+        """Whether ``column`` keeps the days pinned for ``number``."""
+        pinned = self.pins.get(number)
+        if not pinned:
+            return True
+        days = self._days(column)
+        return all(days.get(day, frozenset()) == held for day, held in pinned.items())
 
     def settling(self, rounds: int = 3, share: float = 0.03) -> bool:
         """Whether the programme's value fell by less than ``share`` over its last ``rounds``
@@ -225,10 +305,11 @@ class ColumnGeneration:
         self.columns[number].append(column)
         self._programme.add(number, column)
 
-    def _fix(self, number: str) -> None:
-        """Keep the person at their heaviest column in the last programme."""
+    def _fix(self, number: str, k: int | None = None) -> None:
+        """Keep the person at their ``k``-th column, by default their heaviest in the last
+        programme."""
         weights = self.weights[number]
-        k = weights.index(max(weights))
+        k = weights.index(max(weights)) if k is None else k
         self.fixed[number] = self.columns[number][k]
         self._programme.fix(number, k)
 
@@ -267,8 +348,10 @@ class ColumnGeneration:
             with lock:
                 lowest[number] = max(low, lowest.get(number, low))
                 for column in found:
-                    if column not in self.columns[number] and (
-                        below(column, number, prices) or below(column, number, duals)
+                    if (
+                        column not in self.columns[number]
+                        and self._fits(number, column)
+                        and (below(column, number, prices) or below(column, number, duals))
                     ):
                         self._add(number, column)
                         added += 1
@@ -333,15 +416,23 @@ class ColumnGeneration:
         path = search.path_of(number, pm)
         if path is None:
             return [], float("-inf"), False
-        costs = {var: pm.personal.get(var, 0) - prices[line] for var, line in pm.x}
+        pinned = self.pins.get(number, {})
+        costs: dict[int, float] = {}
+        for var, line in pm.x:
+            held = pinned.get(self._day[line[0]])
+            if held is None or line in held:  # other lines of a pinned day are closed
+                costs[var] = pm.personal.get(var, 0) - prices[line] - (0 if held is None else PINNED)
+        offset = PINNED * sum(len(held) for held in pinned.values())
+        usual = [abs(cost) for cost in costs.values() if cost > -PINNED / 2]
+        typical = statistics.median(usual) if pinned and usual else None  # not the pins' price
         line_of = dict(pm.x)
         bound = float("-inf")
         for counting in (False, True):
-            walks = path.best(costs, convexity, WALKS, counting)
-            bound = max(bound, walks.bound)
+            walks = path.best(costs, convexity - offset, WALKS, counting, typical)
+            bound = max(bound, walks.bound + offset)
             found: list[Column] = []
             for walk in sorted(walks.kept, key=lambda walk: walk.cost)[:WALKS]:
-                if walk.cost >= convexity - 1e-6:
+                if walk.cost + offset >= convexity - 1e-6:
                     break
                 lines = {line_of[var] for var in walk.chosen}
                 if not search.keeps_rules(number, lines):
@@ -362,9 +453,12 @@ class ColumnGeneration:
         pm = self.search.model_of(number)
         coeffs = {var: SCALE * coeff for var, coeff in pm.personal.items()}
         proto = pm.model.proto
+        pinned = self.pins.get(number, {})
         for var, line in pm.x:
             coeffs[var] = coeffs.get(var, 0) - round(SCALE * prices[line])
-            set_domain(proto.variables[var].domain, 0, 1)
+            held = pinned.get(self._day[line[0]])
+            must = int(held is not None and line in held)
+            set_domain(proto.variables[var].domain, must, int(held is None or line in held))
         set_objective(proto, coeffs)
         seen = _Solutions()
         status, solver = pm.solve(min(PRICE_SECONDS, deadline - time.perf_counter()), callback=seen)
@@ -422,6 +516,11 @@ class _Programme:
         """Let ``number`` take any mix of their columns again."""
         for var in self.lambdas[number]:
             var.SetBounds(0.0, self.lp.infinity())
+
+    def keep(self, number: str, allowed: list[bool]) -> None:
+        """Let ``number`` take only the columns ``allowed`` (by position)."""
+        for var, ok in zip(self.lambdas[number], allowed, strict=True):
+            var.SetBounds(0.0, self.lp.infinity() if ok else 0.0)
 
     def solve(self) -> tuple[float, dict[str, list[float]], dict[Line, float], dict[str, float]]:
         """The programme's value, each person's column weights, the cover and convexity duals.

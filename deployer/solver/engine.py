@@ -803,10 +803,14 @@ def _generated(
     if not (generation.converged or generation.settling(share=SETTLING)):
         return roster, total
     dived, dived_total = roster, total
-    for _ in range(1 + REDIVES):
+    # A programme still settling mixes rosters far from any one person's: fixing whole people
+    # from it forces the others' disputed days, so its first dive pins days (see ``dive``).
+    by_days_first = not generation.converged
+    for k in range(1 + REDIVES):
         began = time.perf_counter()
         try:
-            again, unmended = clean_roster(problem, generation.dive(dive_by, stop))
+            by_days = (k % 2 == 0) == by_days_first
+            again, unmended = clean_roster(problem, generation.dive(dive_by, stop, by_days))
         except ProgrammeError:
             break
         report.bound = max(report.bound, generation.bound)  # the dive's first step generates on

@@ -210,18 +210,27 @@ class RunPath:
         )
 
     def best(
-        self, prices: Mapping[int, float], below: float = INF, enough: int = ROUNDS, counting: bool = False
+        self,
+        prices: Mapping[int, float],
+        below: float = INF,
+        enough: int = ROUNDS,
+        counting: bool = False,
+        typical: float | None = None,
     ) -> Walks:
         """The walks keeping every modelled rule at ``prices`` (variable -> cost; variables not
         in it are closed): the cheapest found keeping the counted rules (None when the counted
         rules' prices found none within ``ROUNDS``, or before ``enough`` were found costing less
         than ``below``), every such walk met on the way, and a lower bound on the cost of any
         (Lagrangian). With ``counting`` (when there is ``self.counting``), the total minutes and
-        the weekends are kept in the walk's state, in ``COUNTING_ROUNDS`` rounds."""
+        the weekends are kept in the walk's state, in ``COUNTING_ROUNDS`` rounds. ``typical`` is the
+        usual size of a price, by which the noise and the counted rules' price steps are scaled
+        (the median of the days' open prices when None)."""
         rules = self.counting if counting and self.counting is not None else self.priced
         base, chosen = self._day_prices(prices)
-        finite = np.abs(base[np.isfinite(base)])
-        typical = max(1.0, float(np.median(finite)) if finite.size else 1.0)
+        if typical is None:
+            finite = np.abs(base[np.isfinite(base)])
+            typical = float(np.median(finite)) if finite.size else 1.0
+        typical = max(1.0, typical)
         # Many shifts cost the same (an unfilled shift is an unfilled shift), so at most prices of
         # the counted rules the path jumps by many shifts at once and no price lands in a band of
         # hours. Noise breaks the ties: in the first rounds under half a unit over the horizon,

@@ -1,5 +1,5 @@
-"""Column generation: its bound never exceeds the optimum, its dive gives a valid roster that keeps
-pins, and the engine reports its bound."""
+"""Column generation: its bound never exceeds the optimum, its dives (by people and by days) give
+valid rosters that keep pins, and the engine reports its bound."""
 
 from __future__ import annotations
 
@@ -73,6 +73,33 @@ def test_the_dive_keeps_pins_and_never_overfills_a_line_without_a_surplus_price(
     assert hard_breaches(validate(p, dived)) == []
     assert pinned in dived
     assert len(dived) == len(p.operation.shifts)  # every day filled once, none twice
+
+
+def test_days_a_dive_pins_hold_in_every_column_priced_after(tmp_path: Path) -> None:
+    """A dive's step pins the days on which a person's programme rosters agree (and the closest to
+    agreeing); the shortest path and the person's model then price only rosters keeping them, and
+    the programme mixes no column that breaks one."""
+    p = ward_instance(tmp_path, staff=8, days=14).problem
+    generation, _ = _generation(p)
+    generation.run(time.perf_counter() + 30)
+    generation._master()
+    generation._pin_days(generation._free(), steps=2)  # at least half the open days
+    pinned = {number for number in generation.pins if number not in generation.fixed}
+    assert pinned
+    known = {number: len(generation.columns[number]) for number in pinned}
+    generation.run(time.perf_counter() + 30, gap=columns.DIVE_GAP)
+    generation._master()
+    free_prices = dict.fromkeys(generation.lines, 0.0)
+    for number in pinned:
+        assert all(generation._fits(number, c) for c in generation.columns[number][known[number] :])
+        weighed = zip(generation.columns[number], generation.weights[number], strict=True)
+        assert all(generation._fits(number, c) for c, weight in weighed if weight > 1e-9)
+        found, _ = generation._solved(number, free_prices, time.perf_counter() + 5, float("-inf"))
+        assert found and all(generation._fits(number, c) for c in found)
+    dived = generation.dive(time.perf_counter() + 30, by_days=True)
+    assert len(generation.fixed) == len(p.staff)
+    assert hard_breaches(validate(p, dived)) == []
+    assert generation.bound <= score(p, dived).total + 1e-6
 
 
 def test_a_generation_too_slow_to_converge_gives_up_early(tmp_path: Path) -> None:
