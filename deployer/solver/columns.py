@@ -406,10 +406,10 @@ class ColumnGeneration:
         self, number: str, prices: dict[Line, float], convexity: float
     ) -> tuple[list[Column], float, bool]:
         """The person's pricing by the shortest path: the cheapest walks priced below
-        ``convexity`` (their convexity dual) that keep all their rules, a lower bound on their
-        cheapest priced cost (sixtieths: own terms less the lines' prices), and whether that
-        settles the person's pricing (a column found, or proof there is none); nothing settled
-        where the path cannot price them. A counting walk (``RunPath.counting``) answers when
+        ``convexity`` (their convexity dual) that keep all their rules and pinned days, a lower
+        bound on their cheapest priced cost (sixtieths: own terms less the lines' prices), and
+        whether that settles the person's pricing (a column found, or proof there is none);
+        nothing settled where the path cannot price them. A counting walk (``RunPath.counting``) answers when
         the priced walk settles nothing."""
         search = self.search
         pm = search.priced_of(number)
@@ -448,8 +448,9 @@ class ColumnGeneration:
     def _solved(
         self, number: str, prices: dict[Line, float], deadline: float, low: float
     ) -> tuple[list[Column], float]:
-        """The person's pricing by their CP-SAT model: the rosters it went through and a lower
-        bound on their cheapest priced cost (sixtieths), at least ``low`` (a bound known already)."""
+        """The person's pricing by their CP-SAT model, their pinned days fixed: the rosters it went
+        through and a lower bound on their cheapest priced cost (sixtieths), at least ``low`` (a
+        bound known already)."""
         pm = self.search.model_of(number)
         coeffs = {var: SCALE * coeff for var, coeff in pm.personal.items()}
         proto = pm.model.proto
