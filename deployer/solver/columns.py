@@ -82,6 +82,8 @@ WALKS = 2
 FORBIDDEN_SURPLUS = 10
 """A surplus on a line that allows none costs this many times the dearest shortfall in the
 programme: it must stay solvable while a dive fixes people."""
+OFF: frozenset[Line] = frozenset()
+"""The lines of a day off (what a dive pins on a day a person does not work)."""
 PINNED = 1e6
 """Price (sixtieths) the shortest path earns for a line a dive pinned: far more than any roster
 could cost, so that the cheapest walk keeps every pin it can."""
@@ -241,7 +243,6 @@ class ColumnGeneration:
         days leaves each person's disputed days to the pricing, but it cannot undo a day the
         programme agreed on (see ``engine._generated`` for which dive goes first)."""
         open_days: list[tuple[float, str, date, frozenset[Line]]] = []
-        none: frozenset[Line] = frozenset()
         held_by: dict[str, list[dict[date, frozenset[Line]]]] = {}
         for number in free:
             weights = self.weights[number]
@@ -257,20 +258,21 @@ class ColumnGeneration:
                     share: dict[frozenset[Line], float] = defaultdict(float)
                     for w, d in zip(weights, days, strict=True):
                         if w > 1e-9:
-                            share[d.get(day, none)] += w
+                            share[d.get(day, OFF)] += w
                     held = max(share, key=share.__getitem__)
                     open_days.append((share[held], number, day, held))
         open_days.sort(key=lambda item: item[0], reverse=True)
         closest = math.ceil(len(open_days) / steps)
         chosen = [item for n, item in enumerate(open_days) if item[0] > WHOLE or n < closest]
         alive = {n: [k for k, w in enumerate(self.weights[n]) if w > 1e-9] for n in held_by}
+        touched: set[str] = set()
         for _, number, day, held in chosen:
-            fits = [k for k in alive[number] if held_by[number][k].get(day, none) == held]
+            fits = [k for k in alive[number] if held_by[number][k].get(day, OFF) == held]
             if fits:  # some column the programme holds keeps every pin
                 alive[number] = fits
                 self.pins.setdefault(number, {})[day] = held
-        chosen = [item for item in chosen if item[2] in self.pins.get(item[1], {})]
-        for number in {number for _, number, _, _ in chosen}:
+                touched.add(number)
+        for number in touched:
             if len(self.pins[number]) == len(self._horizon):
                 self._fix(number, alive[number][0])
             else:
@@ -289,7 +291,7 @@ class ColumnGeneration:
         if not pinned:
             return True
         days = self._days(column)
-        return all(days.get(day, frozenset()) == held for day, held in pinned.items())
+        return all(days.get(day, OFF) == held for day, held in pinned.items())
 
     def settling(self, rounds: int = 3, share: float = 0.03) -> bool:
         """Whether the programme's value fell by less than ``share`` over its last ``rounds``
@@ -418,13 +420,18 @@ class ColumnGeneration:
             return [], float("-inf"), False
         pinned = self.pins.get(number, {})
         costs: dict[int, float] = {}
+        usual: list[float] = []  # with pins, the sizes of the prices of unpinned days
         for var, line in pm.x:
-            held = pinned.get(self._day[line[0]])
-            if held is None or line in held:  # other lines of a pinned day are closed
-                costs[var] = pm.personal.get(var, 0) - prices[line] - (0 if held is None else PINNED)
+            held = pinned.get(self._day[line[0]]) if pinned else None
+            cost = pm.personal.get(var, 0) - prices[line]
+            if held is None:
+                costs[var] = cost
+                if pinned:
+                    usual.append(abs(cost))
+            elif line in held:  # other lines of a pinned day are closed
+                costs[var] = cost - PINNED
         offset = PINNED * sum(len(held) for held in pinned.values())
-        usual = [abs(cost) for cost in costs.values() if cost > -PINNED / 2]
-        typical = statistics.median(usual) if pinned and usual else None  # not the pins' price
+        typical = statistics.median(usual) if usual else None  # not the pins' price
         line_of = dict(pm.x)
         bound = float("-inf")
         for counting in (False, True):

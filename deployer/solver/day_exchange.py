@@ -244,7 +244,7 @@ class DayExchange:
                     longest = self.longest.get(kind, 0.0)
                     if time.perf_counter() + longest >= deadline - self.check_seconds * len(changed):
                         return
-                    if stop is not None and stop.is_set() or self.search.failed.is_set():
+                    if (stop is not None and stop.is_set()) or self.search.failed.is_set():
                         return  # stopped, or the other worker's step raised
                     if (step := next(queue, None)) is None:
                         return
