@@ -616,7 +616,7 @@ def _solve_large(
             responder, roster, best, finish, stop, report, started, checkpoints, EXCHANGE_TURN
         )
     # Where the responses used all the time (Curtois & Qu's years), scoring their roster again for
-    # the neighbourhoods only delays the result: half a second of a 150-staff year's last two.
+    # neighbourhoods with no time left only delays the result (half a second on a 150-staff year).
     if time.perf_counter() < finish:
         if responder is not None:
             best = score(problem, roster).total
