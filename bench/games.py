@@ -4,9 +4,12 @@ Usage: python bench/games.py [--sizes 1000,4000,8000] [--days 29] [--cities 5] [
                              [--time-limit 120] [--checkpoints 30,120] [--workers 2]
 
 Each size runs in its own process (so peak memory is that size's alone) and prints one row:
-staff, shifts, demand (person-shifts), search mode, time to the first validated roster, objective
-at each checkpoint, final objective, bound and gap (where the search has one), unfilled demand,
-hard breaches found by the validator (must be 0), and peak memory.
+staff, shifts, demand (person-shifts), model size (demand lines, and candidate assignments: the
+person-line pairs left once qualification, leave and reach have ruled the rest out, one boolean
+each in a whole-operation model), search mode, time to the first validated roster, objective at
+each checkpoint, final objective, bound and gap (where the search has one), unfilled demand,
+hard breaches found by the validator (must be 0), and peak memory (taken before the model size
+is counted, which the solve did not need).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 
 from deployer.domain.validator import hard_breaches, validate
 from deployer.services import demo
+from deployer.solver.candidates import Candidates
 from deployer.solver.engine import Progress, SolveParameters, solve
 
 
@@ -36,10 +40,14 @@ def run_one(staff: int, args: argparse.Namespace) -> dict:
         reached = [p.objective for p in history if p.elapsed <= mark]
         checkpoints[f"obj@{mark:g}s"] = round(reached[-1], 1) if reached else None
     full = staff * len(problem.operation.shifts) <= params.full_model_limit
+    breaches = len(hard_breaches(validate(problem, result.assignments)))
+    peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return {
         "staff": staff,
         "shifts": len(problem.operation.shifts),
         "demand": sum(s.required for s in problem.operation.shifts),
+        "lines": sum(len(s.demand) for s in problem.operation.shifts),
+        "candidates": Candidates(problem).count(),
         "mode": "full model" if full else "neighbourhoods",
         "first_s": round(history[0].elapsed, 1) if history else None,
         **checkpoints,
@@ -47,9 +55,9 @@ def run_one(staff: int, args: argparse.Namespace) -> dict:
         "bound": round(result.bound, 1) if result.bound is not None else None,
         "gap": round(result.gap, 4) if result.gap is not None else None,
         "unfilled": result.unfilled,
-        "hard_breaches": len(hard_breaches(validate(problem, result.assignments))),
+        "hard_breaches": breaches,
         "wall_s": round(wall, 1),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": peak_mb,
     }
 
 
