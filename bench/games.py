@@ -63,8 +63,8 @@ def run_one(staff: int, args: argparse.Namespace) -> dict:
 
 
 def _candidates(problem: RosterProblem) -> int:
-    """Candidate assignments in all, counted person by person (holding all of them at once
-    would take gigabytes at 8,000 staff, which the solve never does)."""
+    """Candidate assignments in all, counted person by person: holding all of them at once
+    would take gigabytes at 8,000 staff."""
     cands = Candidates(problem, people=[])
     return sum(len(cands.of_person(person)) for person in problem.staff)
 
