@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 
-from deployer.domain.problem import RosterProblem
 from deployer.domain.validator import hard_breaches, validate
 from deployer.services import demo
 from deployer.solver.candidates import Candidates
@@ -48,7 +47,7 @@ def run_one(staff: int, args: argparse.Namespace) -> dict:
         "shifts": len(problem.operation.shifts),
         "demand": sum(s.required for s in problem.operation.shifts),
         "lines": sum(len(s.demand) for s in problem.operation.shifts),
-        "candidates": _candidates(problem),
+        "candidates": Candidates(problem, people=[]).count(),
         "mode": "full model" if full else "neighbourhoods",
         "first_s": round(history[0].elapsed, 1) if history else None,
         **checkpoints,
@@ -60,13 +59,6 @@ def run_one(staff: int, args: argparse.Namespace) -> dict:
         "wall_s": round(wall, 1),
         "peak_mb": peak_mb,
     }
-
-
-def _candidates(problem: RosterProblem) -> int:
-    """Candidate assignments in all, counted person by person: holding all of them at once
-    would take gigabytes at 8,000 staff."""
-    cands = Candidates(problem, people=[])
-    return sum(len(cands.of_person(person)) for person in problem.staff)
 
 
 def main() -> None:

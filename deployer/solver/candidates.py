@@ -166,8 +166,9 @@ class Candidates:
         self._span = (min(days), max(days))
 
     def count(self) -> int:
-        """How many candidate assignments there are in all."""
-        return sum(len(c) for c in self.by_person.values())
+        """How many candidate assignments everyone has in all (looked up person by person where
+        they are not all held: at Games scale they would take gigabytes at once)."""
+        return sum(len(self.of_person(person)) for person in self.problem.staff)
 
     def clash(self, earlier: tuple[int, Reach], later: tuple[int, Reach]) -> bool:
         """True when shift ``later`` (reached as given) cannot follow ``earlier``: they overlap or

@@ -59,4 +59,5 @@ def test_candidates_are_the_single_assignments_the_validator_accepts() -> None:
                 candidate = pair in kept
                 assert candidate == (not rules), f"{pair}: candidate {candidate}, validator refuses {rules}"
     assert kept
+    assert Candidates(problem, people=[]).count() == len(kept)
     assert set(PER_ASSIGNMENT) - {"shift_length"} <= set(refused), refused
